@@ -1,0 +1,153 @@
+# sipcode - one Makefile builds the library, the command, the tests and the docs.
+#
+#   make                 library (static + shared) and the sipcode command
+#   make check           build and run every test that needs only gcc and make
+#   make sanitize        the unit and CLI tests again under ASan + UBSan
+#   make regen           rewrite the generated registry table from data/codes.txt
+#   make install         PREFIX=/usr/local DESTDIR= (library, headers, pc, command, man)
+#   make bench           benchmarks against peer libraries (needs their -dev packages)
+#   make demo            the quick-start job: explain a code and list the registry
+
+VERSION     := 0.1.0
+SOVERSION   := 0
+PREFIX      ?= /usr/local
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+CC          ?= cc
+BUILD       ?= build
+WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS      ?= -O2 -g
+ALL_CFLAGS  := -std=c11 $(WARN) $(CFLAGS) -Iinclude
+LDFLAGS     ?=
+
+LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c)
+CLI_SRC     := $(wildcard cli/*.c)
+TEST_SRC    := $(wildcard tests/unit/*.c)
+
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_PIC     := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+
+STATIC_LIB  := $(BUILD)/libsipcode.a
+SHARED_LIB  := $(BUILD)/libsipcode.so.$(VERSION)
+SONAME      := libsipcode.so.$(SOVERSION)
+SIPCODE     := $(BUILD)/sipcode
+UNIT        := $(BUILD)/unit-tests
+GEN         := $(BUILD)/gen_registry
+
+GENERATED   := lib/registry/registry_data.c include/sipcode/codes.h
+
+.PHONY: all check test unit cli-tests check-regen install-test regen sanitize \
+        install uninstall bench demo clean format deps
+
+all: $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=default -MMD -MP -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_PIC)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^
+	ln -sf libsipcode.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libsipcode.so
+
+# The command links the static library: it runs from the build tree as is.
+$(SIPCODE): $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB)
+
+$(UNIT): $(TEST_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB)
+
+$(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
+
+# ---- the generated registry ------------------------------------------------
+$(GEN): data/gen_registry.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+
+regen: $(GEN)
+	$(GEN) data/codes.txt lib/registry/registry_data.c include/sipcode/codes.h
+
+check-regen: $(GEN)
+	@mkdir -p $(BUILD)/regen
+	$(GEN) data/codes.txt $(BUILD)/regen/registry_data.c $(BUILD)/regen/codes.h
+	@cmp lib/registry/registry_data.c $(BUILD)/regen/registry_data.c && \
+	 cmp include/sipcode/codes.h $(BUILD)/regen/codes.h && \
+	 echo "check-regen: generated table matches data/codes.txt" || \
+	 { echo "check-regen: FAILED: committed table differs from data/codes.txt; run 'make regen'"; exit 1; }
+
+# ---- tests ----------------------------------------------------------------
+deps:
+	@sh tools/deps.sh check-tools
+
+unit: $(UNIT)
+	$(UNIT)
+
+cli-tests: $(SIPCODE)
+	SIPCODE=$(SIPCODE) bash tests/cli/run.sh
+
+install-test: deps all
+	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
+
+check: deps check-regen unit cli-tests install-test
+	@echo "make check: all test suites passed"
+
+test: check
+
+sanitize:
+	$(MAKE) BUILD=build/sanitize \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests
+
+# ---- install --------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/sipcode $(DESTDIR)$(BINDIR) \
+	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libsipcode.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsipcode.so
+	install -m 644 include/sipcode.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/sipcode/*.h $(DESTDIR)$(INCLUDEDIR)/sipcode/
+	install -m 755 $(SIPCODE) $(DESTDIR)$(BINDIR)/
+	install -m 644 docs/sipcode.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/libsipcode.3 $(DESTDIR)$(MANDIR)/man3/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	  sipcode.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/sipcode.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libsipcode.a $(DESTDIR)$(LIBDIR)/libsipcode.so* \
+	  $(DESTDIR)$(INCLUDEDIR)/sipcode.h $(DESTDIR)$(BINDIR)/sipcode \
+	  $(DESTDIR)$(PKGCONFIGDIR)/sipcode.pc $(DESTDIR)$(MANDIR)/man1/sipcode.1 \
+	  $(DESTDIR)$(MANDIR)/man3/libsipcode.3
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/sipcode
+
+# ---- the rest -------------------------------------------------------------
+demo: $(SIPCODE)
+	$(SIPCODE) explain 486
+	$(SIPCODE) list
+
+bench: $(STATIC_LIB)
+	bash bench/run.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/*.h include/sipcode/*.h \
+	  data/gen_registry.c $(filter-out $(GENERATED),$(wildcard lib/*/*.h cli/*.h))
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(LIB_PIC:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

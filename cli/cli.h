@@ -1,0 +1,108 @@
+/* Private to the sipcode command: shared context, option helpers, output. */
+#ifndef SIPCODE_CLI_H
+#define SIPCODE_CLI_H
+
+#include <stdio.h>
+
+#include <sipcode.h>
+
+/* Exit statuses, documented in docs/sipcode.1 (EXIT STATUS). */
+enum cli_exit {
+    CLI_EXIT_OK = 0,       /* done; the answer is yes */
+    CLI_EXIT_REJECTED = 1, /* input understood but rejected: not a code, no match */
+    CLI_EXIT_USAGE = 2,    /* bad command line */
+    CLI_EXIT_IO = 3        /* reading input or writing output failed */
+};
+
+enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_TSV };
+
+struct cli {
+    FILE *out;
+    enum cli_format format;
+    int color_choice; /* --color: -1 auto, 0 never, 1 always */
+    int color;        /* resolved: 1 to emit ANSI colour on text output */
+};
+
+/* ---- options (cli/options.c) --------------------------------------------- */
+
+/* Matches argv[*i] against --name / -s (s may be 0). For an option taking a
+ * value (value != NULL) accepts "--name=V", "--name V" and "-s V", advancing
+ * *i past a separate value. Returns 1 on a match, 0 when argv[*i] is another
+ * argument, -1 (after printing a usage error) when the value is missing. */
+int cli_match_option(int argc, char **argv, int *i, const char *name, char short_name,
+                     const char **value);
+
+/* Handles the options every command takes (--format, --color, --no-color).
+ * Returns 1 when argv[*i] was one, 0 when not, -1 after a usage error. */
+int cli_common_option(struct cli *cli, int argc, char **argv, int *i);
+
+/* Prints "sipcode: <what>: <message>" on stderr. */
+void cli_error(const char *what, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* A usage error: the message, a pointer to --help, and CLI_EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Resolves the colour choice once the options are known. */
+void cli_finish_options(struct cli *cli);
+
+/* Flushes and checks the output stream; CLI_EXIT_IO on a write error. */
+int cli_finish_output(struct cli *cli, int status);
+
+/* ---- text output (cli/text.c) ------------------------------------------ */
+
+/* ANSI escape for a role when colour is on, else "". */
+const char *cli_style(const struct cli *cli, const char *role);
+const char *cli_class_style(const struct cli *cli, int klass);
+/* Prints text wrapped to width, each line prefixed by indent. */
+void cli_wrap(FILE *out, const char *indent, const char *text, int width);
+void cli_text_entry_row(struct cli *cli, const struct sipcode_info *info);
+void cli_text_table_header(struct cli *cli);
+
+/* ---- TSV output (cli/text.c) --------------------------------------------- */
+void cli_tsv_header(struct cli *cli);
+void cli_tsv_entry(struct cli *cli, const struct sipcode_info *info);
+
+/* ---- JSON output (cli/json.c) ------------------------------------------ */
+
+#define CLI_JSON_MAX_DEPTH 16
+
+/* A streaming JSON writer: pretty-printed, UTF-8 passed through, control
+ * characters escaped. Keys and values must alternate inside objects. */
+struct cli_json {
+    FILE *out;
+    int depth;
+    int count[CLI_JSON_MAX_DEPTH]; /* members written at each depth */
+    int after_key;
+};
+
+void cli_json_init(struct cli_json *j, FILE *out);
+void cli_json_object_begin(struct cli_json *j);
+void cli_json_object_end(struct cli_json *j);
+void cli_json_array_begin(struct cli_json *j);
+void cli_json_array_end(struct cli_json *j);
+void cli_json_key(struct cli_json *j, const char *key);
+void cli_json_string(struct cli_json *j, const char *s);
+void cli_json_string_n(struct cli_json *j, const char *s, size_t len);
+void cli_json_int(struct cli_json *j, long long v);
+void cli_json_bool(struct cli_json *j, int v);
+void cli_json_null(struct cli_json *j);
+void cli_json_end(struct cli_json *j); /* final newline */
+/* Writes a registry entry as one object (the shape documented in sipcode(1)). */
+void cli_json_entry(struct cli_json *j, const struct sipcode_info *info);
+/* Writes a ";"-separated list as an array of trimmed strings. */
+void cli_json_split_list(struct cli_json *j, const char *list, char sep);
+
+/* ---- subcommands --------------------------------------------------------- */
+int cmd_explain(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_search(struct cli *cli, int argc, char **argv);
+
+#endif

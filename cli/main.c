@@ -1,0 +1,104 @@
+/* sipcode - the command: a thin layer of option parsing and output over
+ * libsipcode. Protocol knowledge lives in the library, never here. */
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: sipcode [OPTIONS] CODE|PHRASE          explain a response code\n"
+    "       sipcode explain [OPTIONS] CODE|PHRASE\n"
+    "       sipcode list [OPTIONS] [--class N] [--status S]\n"
+    "       sipcode search [OPTIONS] WORD...\n"
+    "       sipcode help | --help | --version\n"
+    "\n"
+    "Know, check and produce SIP response codes (100 Trying .. 608 Rejected).\n"
+    "\n"
+    "Commands:\n"
+    "  explain CODE|PHRASE   what a code means: phrase, class, status, RFC and\n"
+    "                        section, meaning, what to check, expected headers;\n"
+    "                        an unregistered code in 100..699 is explained as\n"
+    "                        receivers treat it, as the x00 of its class\n"
+    "  list                  every code sipcode knows, by code\n"
+    "  search WORD...        codes whose phrase, name or meaning has every WORD\n"
+    "                        (prefix match, case-insensitive)\n"
+    "\n"
+    "Options (any command):\n"
+    "  -f, --format FORMAT   text (default), json or tsv\n"
+    "      --color WHEN      auto (default: only on a terminal), always, never;\n"
+    "                        a non-empty NO_COLOR environment variable wins\n"
+    "      --no-color        same as --color never\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         version of sipcode and of its registry data\n"
+    "\n"
+    "Options of list:\n"
+    "  -c, --class N         only class N (1..6, or 7 for stack-internal codes)\n"
+    "  -s, --status S        only status S: current, deprecated, historic,\n"
+    "                        unregistered, or registered (current + deprecated)\n"
+    "\n"
+    "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
+    "2 usage error, 3 output error. See sipcode(1).\n";
+
+static int print_version(void)
+{
+    size_t i, registered = 0;
+    for (i = 0; i < sipcode_registry_count(); i++) {
+        const struct sipcode_info *e = sipcode_registry_at(i);
+        if (e->status == SIPCODE_STATUS_CURRENT || e->status == SIPCODE_STATUS_DEPRECATED)
+            registered++;
+    }
+    printf("sipcode %s (registry %s: %zu registered codes, %zu entries)\n", sipcode_version(),
+           sipcode_registry_version(), registered, sipcode_registry_count());
+    return CLI_EXIT_OK;
+}
+
+static int looks_like_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli;
+    int i;
+    static const struct {
+        const char *name;
+        int (*run)(struct cli *, int, char **);
+    } commands[] = {
+        {"explain", cmd_explain},
+        {"list", cmd_list},
+        {"search", cmd_search},
+    };
+    size_t c;
+
+    memset(&cli, 0, sizeof cli);
+    cli.out = stdout;
+    cli.format = CLI_FORMAT_TEXT;
+    cli.color_choice = -1;
+
+    for (i = 1; i < argc; i++) {
+        if (looks_like_help(argv[i])) {
+            fputs(usage_text, stdout);
+            return cli_finish_output(&cli, CLI_EXIT_OK);
+        }
+        if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)
+            return print_version();
+    }
+
+    /* The first argument that is not a common option names the command. */
+    for (i = 1; i < argc; i++) {
+        int m = cli_common_option(&cli, argc, argv, &i);
+        if (m < 0)
+            return CLI_EXIT_USAGE;
+        if (m == 0)
+            break;
+    }
+    if (i == argc)
+        return cli_usage_error("usage", "no command or code given");
+    if (argv[i][0] == '-' && argv[i][1] != '\0')
+        return cli_usage_error(argv[i], "unknown option");
+    for (c = 0; c < sizeof commands / sizeof *commands; c++)
+        if (strcmp(argv[i], commands[c].name) == 0)
+            return commands[c].run(&cli, argc - i - 1, argv + i + 1);
+    /* "sipcode 486" and "sipcode 'busy here'" explain. */
+    return cmd_explain(&cli, argc - i, argv + i);
+}

@@ -1,0 +1,20 @@
+/* Private: the generated registry tables (lib/registry/registry_data.c). */
+#ifndef SIPCODE_REGISTRY_DATA_H
+#define SIPCODE_REGISTRY_DATA_H
+
+#include <stddef.h>
+
+#include "sipcode/registry.h"
+
+/* sipcode__registry_index covers codes SIPCODE_INDEX_BASE..SIPCODE_INDEX_LAST
+ * (data/gen_registry.c uses the same bounds). */
+#define SIPCODE_INDEX_BASE 100
+#define SIPCODE_INDEX_LAST 799
+
+extern const struct sipcode_info sipcode__registry[];
+extern const size_t sipcode__registry_count;
+extern const short sipcode__registry_index[SIPCODE_INDEX_LAST - SIPCODE_INDEX_BASE + 1];
+extern const char sipcode__registry_version[];
+extern const int sipcode__registry_iana_count;
+
+#endif

@@ -1,0 +1,203 @@
+#!/bin/bash
+# CLI tests: run the sipcode command and check output, stderr and exit status.
+# JSON is checked with a real parser (Perl's core JSON::PP, which every Debian
+# machine with git has). Usage: SIPCODE=build/sipcode bash tests/cli/run.sh
+set -u
+SIPCODE=${SIPCODE:-build/sipcode}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# run ARGS...: runs sipcode, leaving stdout, stderr and status in $out, $err, $rc.
+run() {
+    "$SIPCODE" "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    out=$(cat "$TMP/out")
+    err=$(cat "$TMP/err")
+}
+
+expect_rc() { # name expected-status
+    if [ "$rc" -eq "$2" ]; then pass; else fail "$1: exit status $rc, expected $2 (stderr: $err)"; fi
+}
+expect_out() { # name fixed-string
+    if grep -qF -- "$2" "$TMP/out"; then pass; else fail "$1: stdout lacks '$2'"; fi
+}
+expect_no_out() { # name fixed-string
+    if grep -qF -- "$2" "$TMP/out"; then fail "$1: stdout has '$2'"; else pass; fi
+}
+expect_one_error_line() { # name
+    local lines
+    lines=$(wc -l <"$TMP/err")
+    if [ "$lines" -eq 1 ] && grep -q '^sipcode: ' "$TMP/err" && [ ! -s "$TMP/out" ]; then
+        pass
+    else
+        fail "$1: want one 'sipcode: ' line on stderr and no stdout, got $lines lines: $err"
+    fi
+}
+expect_json() { # name: stdout must parse as JSON; prints nothing
+    if perl -MJSON::PP -e 'local $/; JSON::PP->new->decode(<STDIN>)' <"$TMP/out" 2>"$TMP/jerr"; then
+        pass
+    else
+        fail "$1: invalid JSON: $(cat "$TMP/jerr")"
+    fi
+}
+# json_eval name perl-expression: $j holds the decoded document; the expression must be true.
+json_eval() {
+    if perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>); exit((do { '"$2"' }) ? 0 : 1)' <"$TMP/out" 2>/dev/null; then
+        pass
+    else
+        fail "$1: JSON check failed: $2"
+    fi
+}
+
+# ---- explain ---------------------------------------------------------------
+run 486
+expect_rc "486" 0
+expect_out "486" "486 Busy Here"
+expect_out "486" "RFC 3261 section 21.4.24"
+expect_out "486" "Retry-After (may)"
+expect_out "486" "Meaning"
+expect_out "486" "What to check"
+plain=$out
+run explain 486
+expect_rc "explain 486" 0
+[ "$out" = "$plain" ] && pass || fail "'sipcode 486' and 'sipcode explain 486' differ"
+
+run 499
+expect_rc "499" 0
+expect_out "499" "499"
+expect_out "499" "unregistered"
+expect_out "499" "treat it as 400 Bad Request"
+
+run 401
+expect_out "401" "WWW-Authenticate (must)"
+run 202
+expect_out "202" "deprecated"
+expect_out "202" "RFC 6665"
+run 409
+expect_out "409" "historic"
+expect_out "409" "treat it as 400 Bad Request"
+run 477
+expect_rc "477" 0
+expect_out "477" "unregistered"
+expect_out "477" "Kamailio"
+
+for bad in 99 700 1000 abc +200 0200 2OO 4294967301 ''; do
+    run "$bad"
+    expect_rc "bad code '$bad'" 1
+    expect_one_error_line "bad code '$bad'"
+done
+run 99
+grep -qF "100..699" "$TMP/err" && pass || fail "99: message does not give the valid range"
+
+run explain busy here
+expect_rc "explain busy here" 0
+expect_out "explain busy here" "486 Busy Here"
+run "Session in Progress"
+expect_out "alias" "183 Session Progress"
+run "not acceptable"
+expect_out "lowest of 406/606" "406 Not Acceptable"
+
+# ---- formats ------------------------------------------------------------------
+run --format json 486
+expect_rc "json 486" 0
+expect_json "json 486"
+json_eval "json 486 fields" '$j->{code} == 486 && $j->{entry}{phrase} eq "Busy Here" && $j->{entry}{class} == 4 && $j->{entry}{status} eq "current" && $j->{entry}{rfc} eq "RFC 3261" && !$j->{fallback}'
+run 499 --format=json
+expect_json "json 499"
+json_eval "json 499 fallback" '$j->{effective} == 400 && $j->{fallback} && !$j->{known} && !defined $j->{entry}'
+run -f json 401
+json_eval "json 401 headers" 'grep { $_->{name} eq "WWW-Authenticate" && $_->{level} eq "must" } @{$j->{entry}{headers}}'
+
+run list --format tsv
+expect_rc "list tsv" 0
+head -1 "$TMP/out" | grep -q $'^code\tphrase\tclass\tstatus\trfc\t' && pass || fail "list tsv: header line: $(head -1 "$TMP/out")"
+grep -q $'^486\tBusy Here\t4\tcurrent\tRFC 3261\t' "$TMP/out" && pass || fail "list tsv: 486 row"
+grep -q $'^202\tAccepted\t2\tdeprecated\tRFC 6665\t' "$TMP/out" && pass || fail "list tsv: 202 row"
+rows=$(($(wc -l <"$TMP/out") - 1))
+run list --format json
+expect_json "list json"
+json_eval "list json count = tsv rows" 'scalar(@$j) == '"$rows"
+json_eval "list json order" 'my $ok = 1; for my $i (1..$#$j) { $ok = 0 if $j->[$i]{code} <= $j->[$i-1]{code} } $ok'
+
+run list --status registered --format tsv
+[ $(($(wc -l <"$TMP/out") - 1)) -eq 75 ] && pass || fail "75 registered codes, got $(($(wc -l <"$TMP/out") - 1))"
+run list --status historic --format tsv
+[ "$(tail -n +2 "$TMP/out" | cut -f1 | tr '\n' ' ')" = "409 411 " ] && pass || fail "historic: $(tail -n +2 "$TMP/out" | cut -f1)"
+run list --class 6 -f tsv
+tail -n +2 "$TMP/out" | cut -f1 | grep -qv '^6' && fail "class 6 filter leaks" || pass
+tail -n +2 "$TMP/out" | cut -f3 | sort -u | grep -qx 6 && pass || fail "class 6 column"
+run list
+expect_rc "list text" 0
+expect_out "list text" "608"
+expect_out "list text" "Rejected"
+
+run search busy
+expect_rc "search busy" 0
+expect_out "search busy" "486"
+expect_out "search busy" "600"
+run search busy --format json
+expect_json "search json"
+json_eval "search busy json" '(grep { $_->{code} == 486 } @$j) && (grep { $_->{code} == 600 } @$j)'
+run search zzqqxx
+expect_rc "search no match" 1
+expect_one_error_line "search no match"
+
+# ---- usage and errors -------------------------------------------------------------
+run
+expect_rc "no args" 2
+run --bogus
+expect_rc "unknown option" 2
+expect_one_error_line "unknown option"
+run list --class 9
+expect_rc "bad class" 2
+run list --status nope
+expect_rc "bad status" 2
+run --format xml 486
+expect_rc "bad format" 2
+expect_one_error_line "bad format"
+run list --format
+expect_rc "missing value" 2
+run search
+expect_rc "search without words" 2
+run --help
+expect_rc "--help" 0
+expect_out "--help" "usage: sipcode"
+run --version
+expect_rc "--version" 0
+expect_out "--version" "sipcode 0."
+if [ -w /dev/full ]; then
+    "$SIPCODE" list >/dev/full 2>"$TMP/err"
+    rc=$?
+    [ "$rc" -eq 3 ] && pass || fail "write error: exit $rc, expected 3"
+fi
+
+# ---- colour -------------------------------------------------------------------
+esc=$'\033['
+run --color always 486
+grep -qF "$esc" "$TMP/out" && pass || fail "--color always: no ANSI escape"
+NO_COLOR=1 "$SIPCODE" --color always 486 >"$TMP/out"
+grep -qF "$esc" "$TMP/out" && fail "NO_COLOR ignored" || pass
+run 486
+grep -qF "$esc" "$TMP/out" && fail "colour on a pipe" || pass
+if command -v script >/dev/null 2>&1; then
+    script -qec "$SIPCODE 486" /dev/null >"$TMP/out" 2>/dev/null </dev/null
+    grep -qF "$esc" "$TMP/out" && pass || fail "no colour on a terminal"
+    NO_COLOR=1 script -qec "$SIPCODE 486" /dev/null >"$TMP/out" 2>/dev/null </dev/null
+    grep -qF "$esc" "$TMP/out" && fail "NO_COLOR ignored on a terminal" || pass
+fi
+
+# ---- the man page names exactly the options --help names ----------------------------
+opts_help=$("$SIPCODE" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+opts_man=$(grep -oE -- '\\-\\-[a-z]([a-z]|\\-)+' "$ROOT/docs/sipcode.1" | sed 's/\\//g' | sort -u)
+if [ "$opts_help" = "$opts_man" ]; then pass; else
+    fail "options differ between --help and docs/sipcode.1: $(diff <(echo "$opts_help") <(echo "$opts_man") | grep '^[<>]' | tr '\n' ' ')"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

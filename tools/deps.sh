@@ -1,0 +1,46 @@
+#!/bin/sh
+# deps.sh - make sure the Debian packages sipcode's build and tests need are here.
+#
+#   sh tools/deps.sh check-tools   what 'make check' needs beyond gcc and make
+#   sh tools/deps.sh ci            that, plus what CI adds (clang for fuzzing)
+#   sh tools/deps.sh bench         the peer libraries the benchmarks compare against
+#
+# Missing packages are installed with apt-get when running as root on Debian;
+# otherwise the script names the command to run and fails.
+set -eu
+
+# command-or-file:package pairs; a path is checked with test -e.
+check_tools="pkg-config:pkg-config perl:perl"
+ci_tools="$check_tools clang:clang"
+bench_tools="$check_tools /usr/include/osipparser2/osip_message.h:libosip2-dev /usr/include/sofia-sip-1.12/sofia-sip/sip_status.h:libsofia-sip-ua-dev"
+
+case "${1:-check-tools}" in
+check-tools) wanted=$check_tools ;;
+ci) wanted=$ci_tools ;;
+bench) wanted=$bench_tools ;;
+*) echo "usage: deps.sh check-tools|ci|bench" >&2; exit 2 ;;
+esac
+
+missing=""
+for pair in $wanted; do
+    thing=${pair%%:*}
+    package=${pair#*:}
+    case $thing in
+    /*) [ -e "$thing" ] && continue ;;
+    *) command -v "$thing" >/dev/null 2>&1 && continue ;;
+    esac
+    missing="$missing $package"
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps.sh: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    # A fresh machine has no package lists yet; refresh once if an install fails.
+    apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 ||
+        { apt-get update -qq && apt-get install -y --no-install-recommends $missing; }
+else
+    echo "deps.sh: missing Debian packages:$missing; run: sudo apt-get install$missing" >&2
+    exit 1
+fi
