@@ -63,6 +63,9 @@ const char *cli_style(const struct cli *cli, const char *role);
 const char *cli_class_style(const struct cli *cli, int klass);
 /* Prints text wrapped to width, each line prefixed by indent. */
 void cli_wrap(FILE *out, const char *indent, const char *text, int width);
+/* Same, for text that continues a line already at column start_col: the
+ * first line goes on from there, the rest start with indent. */
+void cli_wrap_hanging(FILE *out, int start_col, const char *indent, const char *text, int width);
 void cli_text_entry_row(struct cli *cli, const struct sipcode_info *info);
 void cli_text_table_header(struct cli *cli);
 

@@ -43,12 +43,15 @@ static void print_class(struct cli *cli, int code)
                 code / 100);
 }
 
+/* Labels take 13 columns ("  " + 10 + " "); long values wrap under them. */
+#define LABEL_WIDTH 13
+
 static void print_list(struct cli *cli, const char *name, const char *list)
 {
     if (!*list)
         return;
     label(cli, name);
-    fprintf(cli->out, "%s\n", list);
+    cli_wrap_hanging(cli->out, LABEL_WIDTH, "             ", list, WRAP_WIDTH);
 }
 
 static void explain_text(struct cli *cli, int code, const struct sipcode_info *info,
@@ -107,7 +110,7 @@ static void explain_text(struct cli *cli, int code, const struct sipcode_info *i
         if (*info->notes) {
             const char *p = info->notes;
             char line[2048];
-            section_title(cli, "Where other sources differ");
+            section_title(cli, "Notes and sources");
             while (*p) {
                 size_t n = strcspn(p, "\n");
                 if (n >= sizeof line)

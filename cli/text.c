@@ -34,11 +34,16 @@ const char *cli_class_style(const struct cli *cli, int klass)
 
 void cli_wrap(FILE *out, const char *indent, const char *text, int width)
 {
+    cli_wrap_hanging(out, 0, indent, text, width);
+}
+
+void cli_wrap_hanging(FILE *out, int start_col, const char *indent, const char *text, int width)
+{
     const char *p = text;
-    int col = 0;
-    int avail = width - (int)strlen(indent);
-    if (avail < 20)
-        avail = 20;
+    int indent_len = (int)strlen(indent);
+    int col = start_col, line_has_word = 0;
+    if (width < indent_len + 20)
+        width = indent_len + 20;
     while (*p) {
         const char *w;
         int len;
@@ -50,20 +55,24 @@ void cli_wrap(FILE *out, const char *indent, const char *text, int width)
         while (*p && *p != ' ')
             p++;
         len = (int)(p - w);
-        if (col == 0) {
-            fputs(indent, out);
-        } else if (col + 1 + len > avail) {
+        if (!line_has_word) {
+            if (col == 0) {
+                fputs(indent, out);
+                col = indent_len;
+            }
+        } else if (col + 1 + len > width) {
             fputc('\n', out);
             fputs(indent, out);
-            col = 0;
+            col = indent_len;
         } else {
             fputc(' ', out);
             col++;
         }
         fwrite(w, 1, (size_t)len, out);
         col += len;
+        line_has_word = 1;
     }
-    if (col)
+    if (line_has_word || start_col)
         fputc('\n', out);
 }
 
@@ -79,9 +88,12 @@ void cli_text_entry_row(struct cli *cli, const struct sipcode_info *info)
                                : info->status == SIPCODE_STATUS_DEPRECATED
                                    ? cli_style(cli, "warn")
                                    : cli_style(cli, "bad");
-    fprintf(cli->out, "%s%d%s   %-42s %s%-12s%s ", cli_class_style(cli, info->klass), info->code,
-            cli_style(cli, "reset"), info->phrase, status_style,
-            sipcode_status_name(info->status), cli_style(cli, "reset"));
+    /* Long vendor phrases would push the columns apart: shorten them here only. */
+    int wide = strlen(info->phrase) > 42;
+    fprintf(cli->out, "%s%d%s   %-*.*s%s %s%-12s%s ", cli_class_style(cli, info->klass),
+            info->code, cli_style(cli, "reset"), wide ? 39 : 42, wide ? 39 : 42, info->phrase,
+            wide ? "..." : "", status_style, sipcode_status_name(info->status),
+            cli_style(cli, "reset"));
     if (*info->rfc)
         fprintf(cli->out, "%s section %s\n", info->rfc, info->section);
     else
