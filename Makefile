@@ -5,6 +5,7 @@
 #   make sanitize        the unit and CLI tests again under ASan + UBSan
 #   make regen           rewrite the generated registry table from data/codes.txt
 #   make install         PREFIX=/usr/local DESTDIR= (library, headers, pc, command, man)
+#   make fuzz            each libFuzzer target for FUZZ_SECONDS (needs clang)
 #   make bench           benchmarks against peer libraries (needs their -dev packages)
 #   make demo            the quick-start job: explain a code and list the registry
 
@@ -18,6 +19,7 @@ MANDIR      ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 CC          ?= cc
+SHELL       := /bin/bash
 BUILD       ?= build
 WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS      ?= -O2 -g
@@ -42,8 +44,13 @@ GEN         := $(BUILD)/gen_registry
 
 GENERATED   := lib/registry/registry_data.c include/sipcode/codes.h
 
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_SECONDS ?= 60
+CLANG        ?= clang
+
 .PHONY: all check test unit cli-tests check-regen install-test regen sanitize \
-        install uninstall bench demo clean format deps
+        install uninstall bench demo clean format deps fuzz fuzz-replay fuzz-smoke
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
 
@@ -102,7 +109,7 @@ cli-tests: $(SIPCODE)
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
 
-check: deps check-regen unit cli-tests install-test
+check: deps check-regen unit cli-tests fuzz-replay install-test
 	@echo "make check: all test suites passed"
 
 test: check
@@ -110,7 +117,39 @@ test: check
 sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests
+	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests fuzz-replay
+
+# ---- fuzzing ----------------------------------------------------------------
+# The replay build runs each target's corpus with the normal compiler, in
+# 'make check'; 'make fuzz' builds the real libFuzzer targets with clang.
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC_LIB)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@for t in $(FUZZ_TARGETS); do \
+	  printf 'fuzz-replay %s: ' $$t; $(BUILD)/fuzz/replay_$$t fuzz/corpus/$$t || exit 1; \
+	done
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ fuzz/fuzz_$*.c $(LIB_SRC)
+
+# New inputs go to build/, so fuzzing never dirties the committed corpus;
+# 'cp build/fuzz/corpus/T/* fuzz/corpus/T/' keeps the interesting ones.
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/fuzz/corpus/$$t; \
+	  echo "fuzz $$t for $(FUZZ_SECONDS)s"; \
+	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/sip.dict \
+	    -print_final_stats=1 $(BUILD)/fuzz/corpus/$$t fuzz/corpus/$$t 2>&1 | \
+	    grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=15
 
 # ---- install --------------------------------------------------------------
 install: all

@@ -32,7 +32,9 @@ BENCH_ARGS=${BENCH_ARGS:-}
 WARN="-std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
 
 sh tools/deps.sh bench
-[ -f "$BUILD/libsipcode.a" ] || make -s "$BUILD/libsipcode.a"
+# Always ask make: a no-op when the library is current, a rebuild when the
+# sources changed since (a stale library would be measured otherwise).
+make -s BUILD="$BUILD" "$BUILD/libsipcode.a"
 mkdir -p "$OUT"
 
 case $BENCH_PEER_LINK in
@@ -50,11 +52,13 @@ pkg_version() {
     dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo unknown
 }
 
+# The command's --version names the registry too, but only trust it when the
+# command is not older than the library being measured.
 sipcode_version() {
-    if [ -x "$BUILD/sipcode" ]; then
-        "$BUILD/sipcode" --version
+    if [ -x "$BUILD/sipcode" ] && ! [ "$BUILD/libsipcode.a" -nt "$BUILD/sipcode" ]; then
+        "$BUILD/sipcode" --version | sed 's/^sipcode //'
     else
-        sed -n 's/^#define SIPCODE_VERSION_STRING "\(.*\)"/sipcode \1 (from the header)/p' \
+        sed -n 's/^#define SIPCODE_VERSION_STRING "\(.*\)"/\1 (from the header)/p' \
             include/sipcode/core.h
     fi
 }
@@ -97,7 +101,9 @@ bench_phrase() {
         bench/phrase_bench.c
 }
 
-for b in ${*:-$BENCHMARKS}; do
+# shellcheck disable=SC2086  # the list is space-separated on purpose
+[ $# -gt 0 ] || set -- $BENCHMARKS
+for b in "$@"; do
     case " $BENCHMARKS " in
     *" $b "*) "bench_$b" ;;
     *) echo "run.sh: no benchmark '$b' (have: $BENCHMARKS)" >&2; exit 2 ;;
