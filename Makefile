@@ -182,9 +182,11 @@ demo: $(SIPCODE)
 bench: $(STATIC_LIB)
 	bash bench/run.sh
 
+FORMAT_SRC := $(filter-out $(GENERATED),$(LIB_SRC) $(CLI_SRC) $(TEST_SRC) \
+  $(wildcard include/*.h include/sipcode/*.h lib/*/*.h cli/*.h fuzz/*.c bench/*.c) data/gen_registry.c)
+
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/*.h include/sipcode/*.h \
-	  data/gen_registry.c $(filter-out $(GENERATED),$(wildcard lib/*/*.h cli/*.h))
+	clang-format -i $(FORMAT_SRC)
 
 clean:
 	rm -rf build

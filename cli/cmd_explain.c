@@ -39,8 +39,7 @@ static void print_class(struct cli *cli, int code)
         fprintf(cli->out, "%dxx %s (%s)\n", klass, sipcode_class_name(klass),
                 sipcode_is_final(code) ? "final" : "provisional");
     else
-        fprintf(cli->out, "%dxx: outside SIP's six classes; never valid on the wire\n",
-                code / 100);
+        fprintf(cli->out, "%dxx: outside SIP's six classes; never valid on the wire\n", code / 100);
 }
 
 /* Labels take 13 columns ("  " + 10 + " "); long values wrap under them. */
@@ -171,8 +170,7 @@ static void explain_tsv(struct cli *cli, int code, const struct sipcode_info *in
     if (info)
         cli_tsv_entry(cli, info);
     else
-        fprintf(cli->out, "%d\t\t%d\tunregistered\t\t\t\tend-to-end\t\t\t\n", code,
-                code / 100);
+        fprintf(cli->out, "%d\t\t%d\tunregistered\t\t\t\tend-to-end\t\t\t\n", code, code / 100);
 }
 
 int cmd_explain(struct cli *cli, int argc, char **argv)

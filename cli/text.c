@@ -8,8 +8,8 @@ const char *cli_style(const struct cli *cli, const char *role)
     static const struct {
         const char *role, *ansi;
     } styles[] = {
-        {"reset", "\033[0m"}, {"bold", "\033[1m"},     {"dim", "\033[2m"},
-        {"warn", "\033[33m"}, {"bad", "\033[31m"},     {"label", "\033[36m"},
+        {"reset", "\033[0m"}, {"bold", "\033[1m"}, {"dim", "\033[2m"},
+        {"warn", "\033[33m"}, {"bad", "\033[31m"}, {"label", "\033[36m"},
     };
     size_t i;
     if (!cli->color)
@@ -84,14 +84,13 @@ void cli_text_table_header(struct cli *cli)
 
 void cli_text_entry_row(struct cli *cli, const struct sipcode_info *info)
 {
-    const char *status_style = info->status == SIPCODE_STATUS_CURRENT ? ""
-                               : info->status == SIPCODE_STATUS_DEPRECATED
-                                   ? cli_style(cli, "warn")
-                                   : cli_style(cli, "bad");
+    const char *status_style = info->status == SIPCODE_STATUS_CURRENT      ? ""
+                               : info->status == SIPCODE_STATUS_DEPRECATED ? cli_style(cli, "warn")
+                                                                           : cli_style(cli, "bad");
     /* Long vendor phrases would push the columns apart: shorten them here only. */
     int wide = strlen(info->phrase) > 42;
-    fprintf(cli->out, "%s%d%s   %-*.*s%s %s%-12s%s ", cli_class_style(cli, info->klass),
-            info->code, cli_style(cli, "reset"), wide ? 39 : 42, wide ? 39 : 42, info->phrase,
+    fprintf(cli->out, "%s%d%s   %-*.*s%s %s%-12s%s ", cli_class_style(cli, info->klass), info->code,
+            cli_style(cli, "reset"), wide ? 39 : 42, wide ? 39 : 42, info->phrase,
             wide ? "..." : "", status_style, sipcode_status_name(info->status),
             cli_style(cli, "reset"));
     if (*info->rfc)

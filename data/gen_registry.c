@@ -16,11 +16,11 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_ENTRIES 512
-#define MAX_HEADERS 16
-#define MAX_NOTES 16
-#define MIN_CODE 100
-#define MAX_CODE 799
+#define MAX_ENTRIES        512
+#define MAX_HEADERS        16
+#define MAX_NOTES          16
+#define MIN_CODE           100
+#define MAX_CODE           799
 #define SIPCODE_INDEX_BASE 100 /* must match lib/registry/registry_data.h */
 
 struct header_rule {
@@ -87,8 +87,7 @@ static char *read_file(const char *path)
         fprintf(stderr, "gen_registry: %s: %s\n", path, strerror(errno));
         exit(1);
     }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0) {
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
         fprintf(stderr, "gen_registry: %s: cannot size file\n", path);
         exit(1);
     }
@@ -140,8 +139,8 @@ static int valid_phrase(const char *s)
     return 1;
 }
 
-static const char *const sender_names[] = {
-    "uas", "proxy", "registrar", "redirect", "gateway", "notifier", "stack"};
+static const char *const sender_names[] = {"uas",     "proxy",    "registrar", "redirect",
+                                           "gateway", "notifier", "stack"};
 
 static unsigned parse_senders(int line, const char *text)
 {
@@ -212,18 +211,12 @@ static char **field_for(struct entry *e, const char *key)
         const char *key;
         size_t offset;
     } map[] = {
-        {"phrase", offsetof(struct entry, phrase)},
-        {"name", offsetof(struct entry, name)},
-        {"status", offsetof(struct entry, status)},
-        {"rfc", offsetof(struct entry, rfc)},
-        {"section", offsetof(struct entry, section)},
-        {"also", offsetof(struct entry, also)},
-        {"origin", offsetof(struct entry, origin)},
-        {"sender", offsetof(struct entry, sender)},
-        {"scope", offsetof(struct entry, scope)},
-        {"headers", offsetof(struct entry, headers)},
-        {"alias", offsetof(struct entry, alias)},
-        {"meaning", offsetof(struct entry, meaning)},
+        {"phrase", offsetof(struct entry, phrase)},   {"name", offsetof(struct entry, name)},
+        {"status", offsetof(struct entry, status)},   {"rfc", offsetof(struct entry, rfc)},
+        {"section", offsetof(struct entry, section)}, {"also", offsetof(struct entry, also)},
+        {"origin", offsetof(struct entry, origin)},   {"sender", offsetof(struct entry, sender)},
+        {"scope", offsetof(struct entry, scope)},     {"headers", offsetof(struct entry, headers)},
+        {"alias", offsetof(struct entry, alias)},     {"meaning", offsetof(struct entry, meaning)},
         {"check", offsetof(struct entry, check)},
     };
     size_t i;
@@ -256,8 +249,7 @@ static void check_entry(struct entry *e)
             die(e->line, "code %d: missing section", e->code);
         for (i = 0; e->section[i]; i++)
             if (!isdigit((unsigned char)e->section[i]) && e->section[i] != '.')
-                die(e->line, "code %d: section '%s' is not dotted digits", e->code,
-                    e->section);
+                die(e->line, "code %d: section '%s' is not dotted digits", e->code, e->section);
         if (e->origin)
             die(e->line, "code %d: origin is only for unregistered codes", e->code);
     } else if (!e->origin || !*e->origin) {
@@ -279,8 +271,7 @@ static void check_entry(struct entry *e)
         die(e->line, "code %d: missing check", e->code);
     for (i = 0; i < entry_count; i++)
         if (&entries[i] != e && entries[i].name && strcmp(entries[i].name, e->name) == 0)
-            die(e->line, "code %d: name %s already used by %d", e->code, e->name,
-                entries[i].code);
+            die(e->line, "code %d: name %s already used by %d", e->code, e->name, entries[i].code);
 }
 
 static void parse(char *text)
@@ -341,8 +332,7 @@ static void parse(char *text)
                     die(lineno, "code '%s' is not three digits in %d..%d", value, MIN_CODE,
                         MAX_CODE);
                 if (code <= prev_code)
-                    die(lineno, "code %ld does not follow %d in increasing order", code,
-                        prev_code);
+                    die(lineno, "code %ld does not follow %d in increasing order", code, prev_code);
                 if (entry_count == MAX_ENTRIES)
                     die(lineno, "too many entries");
                 prev_code = (int)code;
@@ -428,6 +418,100 @@ static const char *status_const(const char *s)
     return "SIPCODE_STATUS_UNREGISTERED";
 }
 
+/* ---- the search index ------------------------------------------------------
+ * Every word (run of ASCII letters and digits, lower-cased) of an entry's
+ * code, phrase, name and aliases is "strong"; words of its meaning are
+ * "weak". sipcode_search() finds query words as prefixes of these sorted
+ * words and combines per-word entry bitsets, so it never scans the text. */
+
+#define MAX_WORDS    8192
+#define MAX_WORD_LEN 63
+#define BITSET_WORDS ((MAX_ENTRIES + 63) / 64)
+
+struct word {
+    char text[MAX_WORD_LEN + 1];
+    unsigned long long strong[BITSET_WORDS], weak[BITSET_WORDS];
+};
+
+static struct word words[MAX_WORDS];
+static int word_count;
+
+static struct word *find_or_add_word(const char *w)
+{
+    int i;
+    for (i = 0; i < word_count; i++)
+        if (strcmp(words[i].text, w) == 0)
+            return &words[i];
+    if (word_count == MAX_WORDS)
+        die(0, "more than %d distinct words", MAX_WORDS);
+    strcpy(words[word_count].text, w);
+    return &words[word_count++];
+}
+
+static void index_text(const char *text, int entry, int strong)
+{
+    const char *p = text;
+    while (p && *p) {
+        char w[MAX_WORD_LEN + 1];
+        size_t n = 0;
+        struct word *slot;
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        while (*p && isalnum((unsigned char)*p)) {
+            if (n == MAX_WORD_LEN)
+                die(entries[entry].line, "word longer than %d characters", MAX_WORD_LEN);
+            w[n++] = (char)tolower((unsigned char)*p++);
+        }
+        w[n] = '\0';
+        slot = find_or_add_word(w);
+        if (strong)
+            slot->strong[entry / 64] |= 1ull << (entry % 64);
+        else
+            slot->weak[entry / 64] |= 1ull << (entry % 64);
+    }
+}
+
+static int word_order(const void *a, const void *b)
+{
+    return strcmp(((const struct word *)a)->text, ((const struct word *)b)->text);
+}
+
+static void write_word_index(FILE *out)
+{
+    int i, j, k, bitset_words = (entry_count + 63) / 64;
+    for (i = 0; i < entry_count; i++) {
+        char code[8];
+        snprintf(code, sizeof code, "%d", entries[i].code);
+        index_text(code, i, 1);
+        index_text(entries[i].phrase, i, 1);
+        index_text(entries[i].name, i, 1);
+        index_text(entries[i].alias, i, 1);
+        index_text(entries[i].meaning, i, 0);
+    }
+    qsort(words, (size_t)word_count, sizeof *words, word_order);
+    fprintf(out, "\n/* Search index: %d words, each with %d strong then %d weak bitset words. */\n",
+            word_count, bitset_words, bitset_words);
+    fprintf(out, "const size_t sipcode__word_count = %d;\n", word_count);
+    fprintf(out, "const size_t sipcode__bitset_words = %d;\n", bitset_words);
+    fputs("const char *const sipcode__words[] = {\n", out);
+    for (i = 0; i < word_count; i++) {
+        fputs("    ", out);
+        put_string(out, words[i].text);
+        fputs(",\n", out);
+    }
+    fputs("};\nconst uint64_t sipcode__word_bits[] = {\n", out);
+    for (i = 0; i < word_count; i++) {
+        fputs("   ", out);
+        for (k = 0; k < 2; k++)
+            for (j = 0; j < bitset_words; j++)
+                fprintf(out, " 0x%016llxu,", k ? words[i].weak[j] : words[i].strong[j]);
+        fputc('\n', out);
+    }
+    fputs("};\n", out);
+}
+
 static void write_table(const char *path)
 {
     FILE *out = fopen(path, "w");
@@ -506,6 +590,7 @@ static void write_table(const char *path)
     fputs("const char sipcode__registry_version[] = ", out);
     put_string(out, registry_version);
     fprintf(out, ";\nconst int sipcode__registry_iana_count = %d;\n", iana_count);
+    write_word_index(out);
     if (fclose(out) != 0) {
         fprintf(stderr, "gen_registry: %s: write failed\n", path);
         exit(1);
@@ -530,7 +615,10 @@ static void write_codes_header(const char *path)
     for (i = 0; i < entry_count; i++) {
         const struct entry *e = &entries[i];
         fprintf(out, "    SIPCODE_SC_%s = %d, /* %s%s */\n", e->name, e->code, e->phrase,
-                strcmp(e->status, "current") == 0 ? "" : strcmp(e->status, "deprecated") == 0 ? ", deprecated" : strcmp(e->status, "historic") == 0 ? ", historic" : ", unregistered");
+                strcmp(e->status, "current") == 0      ? ""
+                : strcmp(e->status, "deprecated") == 0 ? ", deprecated"
+                : strcmp(e->status, "historic") == 0   ? ", historic"
+                                                       : ", unregistered");
     }
     fputs("};\n\n#endif /* SIPCODE_CODES_H */\n", out);
     if (fclose(out) != 0) {

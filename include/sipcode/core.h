@@ -10,21 +10,21 @@
 extern "C" {
 #endif
 
-#define SIPCODE_VERSION_MAJOR 0
-#define SIPCODE_VERSION_MINOR 1
-#define SIPCODE_VERSION_PATCH 0
+#define SIPCODE_VERSION_MAJOR  0
+#define SIPCODE_VERSION_MINOR  1
+#define SIPCODE_VERSION_PATCH  0
 #define SIPCODE_VERSION_STRING "0.1.0"
 
 /* Every error the library can return, written once: name, number, message.
  * Numbers are stable ABI; new errors are appended. */
-#define SIPCODE_ERROR_LIST(X)                                                  \
-    X(SIPCODE_OK, 0, "no error")                                               \
-    X(SIPCODE_EINCOMPLETE, 1, "input ends before the element is complete")     \
-    X(SIPCODE_EMALFORMED, 2, "input does not match the grammar")               \
-    X(SIPCODE_ERANGE, 3, "number outside the allowed range")                   \
-    X(SIPCODE_ENOSPACE, 4, "output buffer is too small")                       \
-    X(SIPCODE_EIO, 5, "system call or capture library failed")                 \
-    X(SIPCODE_ENOTFOUND, 6, "no such entry")                                   \
+#define SIPCODE_ERROR_LIST(X)                                                                      \
+    X(SIPCODE_OK, 0, "no error")                                                                   \
+    X(SIPCODE_EINCOMPLETE, 1, "input ends before the element is complete")                         \
+    X(SIPCODE_EMALFORMED, 2, "input does not match the grammar")                                   \
+    X(SIPCODE_ERANGE, 3, "number outside the allowed range")                                       \
+    X(SIPCODE_ENOSPACE, 4, "output buffer is too small")                                           \
+    X(SIPCODE_EIO, 5, "system call or capture library failed")                                     \
+    X(SIPCODE_ENOTFOUND, 6, "no such entry")                                                       \
     X(SIPCODE_EINVAL, 7, "invalid argument")
 
 enum sipcode_err {

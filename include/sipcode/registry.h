@@ -46,11 +46,7 @@ enum sipcode_sender {
 #define SIPCODE_SENDER_COUNT 7
 
 /* How strongly a header field is expected in a response with the code. */
-enum sipcode_level {
-    SIPCODE_LEVEL_MUST = 0,
-    SIPCODE_LEVEL_SHOULD = 1,
-    SIPCODE_LEVEL_MAY = 2
-};
+enum sipcode_level { SIPCODE_LEVEL_MUST = 0, SIPCODE_LEVEL_SHOULD = 1, SIPCODE_LEVEL_MAY = 2 };
 
 struct sipcode_header_rule {
     const char *name; /* canonical header field name, e.g. "WWW-Authenticate" */
@@ -58,23 +54,23 @@ struct sipcode_header_rule {
 };
 
 struct sipcode_info {
-    int code;                   /* 100..799 */
-    int klass;                  /* code / 100 */
-    const char *phrase;         /* exact reason phrase (registered, or as sent by origin) */
-    const char *name;           /* symbolic name, "BUSY_HERE" (SIPCODE_SC_BUSY_HERE) */
+    int code;           /* 100..799 */
+    int klass;          /* code / 100 */
+    const char *phrase; /* exact reason phrase (registered, or as sent by origin) */
+    const char *name;   /* symbolic name, "BUSY_HERE" (SIPCODE_SC_BUSY_HERE) */
     enum sipcode_status status;
-    const char *rfc;            /* defining document, "RFC 3261"; "" if none */
-    const char *section;        /* section in that document, "21.4.24"; "" if none */
-    const char *also;           /* other documents, "; "-separated; "" if none */
-    const char *origin;         /* for unregistered codes: who sends it; else "" */
-    unsigned senders;           /* enum sipcode_sender bits */
+    const char *rfc;     /* defining document, "RFC 3261"; "" if none */
+    const char *section; /* section in that document, "21.4.24"; "" if none */
+    const char *also;    /* other documents, "; "-separated; "" if none */
+    const char *origin;  /* for unregistered codes: who sends it; else "" */
+    unsigned senders;    /* enum sipcode_sender bits */
     enum sipcode_scope scope;
     const struct sipcode_header_rule *headers; /* expected header fields */
     size_t header_count;
-    const char *aliases;        /* other phrases seen in the wild, "; "-separated */
-    const char *meaning;        /* what the sender says, what the receiver does */
-    const char *check;          /* troubleshooting hint for an operator */
-    const char *notes;          /* where seed pages or peers differ; "\n"-separated */
+    const char *aliases; /* other phrases seen in the wild, "; "-separated */
+    const char *meaning; /* what the sender says, what the receiver does */
+    const char *check;   /* troubleshooting hint for an operator */
+    const char *notes;   /* where seed pages or peers differ; "\n"-separated */
 };
 
 /* ---- lookup by code: O(1) ---------------------------------------------- */
@@ -89,10 +85,10 @@ const char *sipcode_phrase(int code);
 
 /* What a receiver makes of a code (RFC 3261 section 8.1.3.2). */
 struct sipcode_resolution {
-    int code;                       /* the code asked about */
-    int effective;                  /* code itself, or the x00 of its class */
-    int fallback;                   /* 1 when effective != code */
-    const struct sipcode_info *info; /* entry for code if any, else NULL */
+    int code;                                  /* the code asked about */
+    int effective;                             /* code itself, or the x00 of its class */
+    int fallback;                              /* 1 when effective != code */
+    const struct sipcode_info *info;           /* entry for code if any, else NULL */
     const struct sipcode_info *effective_info; /* entry for effective; never NULL on success */
 };
 
@@ -117,14 +113,14 @@ int sipcode_class(int code);
  * for anything else. */
 const char *sipcode_class_name(int klass);
 
-int sipcode_is_valid(int code);           /* 100..699 */
-int sipcode_is_provisional(int code);     /* 1xx */
-int sipcode_is_final(int code);           /* 2xx..6xx */
-int sipcode_is_success(int code);         /* 2xx */
-int sipcode_is_redirect(int code);        /* 3xx */
-int sipcode_is_client_failure(int code);  /* 4xx */
-int sipcode_is_server_failure(int code);  /* 5xx */
-int sipcode_is_global_failure(int code);  /* 6xx */
+int sipcode_is_valid(int code);          /* 100..699 */
+int sipcode_is_provisional(int code);    /* 1xx */
+int sipcode_is_final(int code);          /* 2xx..6xx */
+int sipcode_is_success(int code);        /* 2xx */
+int sipcode_is_redirect(int code);       /* 3xx */
+int sipcode_is_client_failure(int code); /* 4xx */
+int sipcode_is_server_failure(int code); /* 5xx */
+int sipcode_is_global_failure(int code); /* 6xx */
 
 /* Parses text[0..len) as a response code: exactly three ASCII digits with a
  * value in 100..699 (no sign, no spaces, so no "0200" or "+200"). Returns
@@ -150,8 +146,7 @@ const struct sipcode_info *sipcode_lookup_phrase(const char *text, size_t len);
  * Writes up to cap pointers to out (out may be NULL when cap is 0) and
  * returns the total number of matches, which may exceed cap. A query with
  * no words matches nothing. */
-size_t sipcode_search(const char *query, size_t len,
-                      const struct sipcode_info **out, size_t cap);
+size_t sipcode_search(const char *query, size_t len, const struct sipcode_info **out, size_t cap);
 
 /* ---- iteration and metadata -------------------------------------------- */
 

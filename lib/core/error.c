@@ -7,8 +7,8 @@ const char *sipcode_strerror(int err)
     /* A switch rather than an array index: junk values (negative, huge) must
      * get a message too, never an out-of-bounds read. */
     switch (err) {
-#define SIPCODE_AS_CASE(name, num, text) \
-    case num:                            \
+#define SIPCODE_AS_CASE(name, num, text)                                                           \
+    case num:                                                                                      \
         return text;
         SIPCODE_ERROR_LIST(SIPCODE_AS_CASE)
 #undef SIPCODE_AS_CASE
@@ -20,8 +20,8 @@ const char *sipcode_strerror(int err)
 const char *sipcode_errname(int err)
 {
     switch (err) {
-#define SIPCODE_AS_CASE(name, num, text) \
-    case num:                            \
+#define SIPCODE_AS_CASE(name, num, text)                                                           \
+    case num:                                                                                      \
         return #name;
         SIPCODE_ERROR_LIST(SIPCODE_AS_CASE)
 #undef SIPCODE_AS_CASE

@@ -2,6 +2,7 @@
  *
  * Everything here reads constant data only: no state, no allocation, no I/O. */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "registry_data.h"
 
@@ -77,8 +78,8 @@ int sipcode_is_global_failure(int code)
 
 static int is_registered(const struct sipcode_info *info)
 {
-    return info && (info->status == SIPCODE_STATUS_CURRENT ||
-                    info->status == SIPCODE_STATUS_DEPRECATED);
+    return info &&
+           (info->status == SIPCODE_STATUS_CURRENT || info->status == SIPCODE_STATUS_DEPRECATED);
 }
 
 enum sipcode_err sipcode_resolve(int code, struct sipcode_resolution *out)
@@ -233,89 +234,80 @@ const struct sipcode_info *sipcode_lookup_phrase(const char *text, size_t len)
     return NULL;
 }
 
-/* True when word[0..wlen) starts some word of text (case-insensitive). */
-static int text_has_word_prefix(const char *text, const char *word, size_t wlen)
+/* Compares an index word with the query word q[0..qlen), folding q's case:
+ * 0 when the index word starts with q, else the sign of their order. */
+static int prefix_compare(const char *word, const char *q, size_t qlen)
 {
-    const char *p = text;
-    while (*p) {
-        size_t k;
-        while (*p && !is_word_char((unsigned char)*p))
-            p++;
-        if (!*p)
-            break;
-        for (k = 0; k < wlen && p[k] && lower((unsigned char)p[k]) == lower((unsigned char)word[k]);
-             k++)
-            ;
-        if (k == wlen)
-            return 1;
-        while (*p && is_word_char((unsigned char)*p))
-            p++;
+    size_t i;
+    for (i = 0; i < qlen; i++) {
+        int a = (unsigned char)word[i], b = lower((unsigned char)q[i]);
+        if (a != b)
+            return a < b ? -1 : 1; /* also when word ends first: '\0' < b */
     }
     return 0;
 }
 
-static int code_has_prefix(int code, const char *word, size_t wlen)
+/* ORs into strong/any the bitsets of every index word that q prefixes. The
+ * words are sorted, so those form one run found by binary search. */
+static void collect_word(const char *q, size_t qlen, uint64_t *strong, uint64_t *any)
 {
-    char digits[4];
-    size_t k;
-    digits[0] = (char)('0' + code / 100 % 10);
-    digits[1] = (char)('0' + code / 10 % 10);
-    digits[2] = (char)('0' + code % 10);
-    digits[3] = '\0';
-    if (wlen > 3)
-        return 0;
-    for (k = 0; k < wlen; k++)
-        if (digits[k] != word[k])
-            return 0;
-    return 1;
+    size_t lo = 0, hi = sipcode__word_count, bw = sipcode__bitset_words, k;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (prefix_compare(sipcode__words[mid], q, qlen) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < sipcode__word_count && prefix_compare(sipcode__words[lo], q, qlen) == 0; lo++) {
+        const uint64_t *bits = &sipcode__word_bits[lo * 2 * bw];
+        for (k = 0; k < bw; k++) {
+            strong[k] |= bits[k];
+            any[k] |= bits[k] | bits[bw + k];
+        }
+    }
 }
 
-enum match_strength { NO_MATCH, WEAK_MATCH, STRONG_MATCH };
-
-/* STRONG when every query word is found in the code, phrase, name or aliases;
- * WEAK when some are found only in the meaning. */
-static enum match_strength match_entry(const struct sipcode_info *e, const char *q, size_t len)
+size_t sipcode_search(const char *query, size_t len, const struct sipcode_info **out, size_t cap)
 {
-    enum match_strength result = STRONG_MATCH;
-    size_t i = 0, words = 0;
+    uint64_t strong[SIPCODE_MAX_BITSET_WORDS], any[SIPCODE_MAX_BITSET_WORDS];
+    size_t bw = sipcode__bitset_words, i = 0, k, words = 0, total = 0;
+    int pass;
+    if (!query || bw > SIPCODE_MAX_BITSET_WORDS)
+        return 0;
+    for (k = 0; k < bw; k++)
+        strong[k] = any[k] = ~(uint64_t)0;
+    /* Every query word must match: intersect the per-word entry sets. */
     while (i < len) {
+        uint64_t word_strong[SIPCODE_MAX_BITSET_WORDS] = {0},
+                 word_any[SIPCODE_MAX_BITSET_WORDS] = {0};
         size_t start;
-        while (i < len && !is_word_char((unsigned char)q[i]))
+        while (i < len && !is_word_char((unsigned char)query[i]))
             i++;
         if (i == len)
             break;
         start = i;
-        while (i < len && is_word_char((unsigned char)q[i]))
+        while (i < len && is_word_char((unsigned char)query[i]))
             i++;
         words++;
-        if (code_has_prefix(e->code, q + start, i - start) ||
-            text_has_word_prefix(e->phrase, q + start, i - start) ||
-            text_has_word_prefix(e->name, q + start, i - start) ||
-            text_has_word_prefix(e->aliases, q + start, i - start))
-            continue;
-        if (text_has_word_prefix(e->meaning, q + start, i - start))
-            result = WEAK_MATCH;
-        else
-            return NO_MATCH;
+        collect_word(query + start, i - start, word_strong, word_any);
+        for (k = 0; k < bw; k++) {
+            strong[k] &= word_strong[k];
+            any[k] &= word_any[k];
+        }
     }
-    return words ? result : NO_MATCH;
-}
-
-size_t sipcode_search(const char *query, size_t len, const struct sipcode_info **out,
-                      size_t cap)
-{
-    size_t total = 0, i;
-    int pass;
-    if (!query)
+    if (!words)
         return 0;
+    /* Entries matching on code, phrase, name or aliases alone come first. */
     for (pass = 0; pass < 2; pass++) {
-        enum match_strength want = pass == 0 ? STRONG_MATCH : WEAK_MATCH;
         for (i = 0; i < sipcode__registry_count; i++) {
-            const struct sipcode_info *e = &sipcode__registry[i];
-            if (match_entry(e, query, len) != want)
+            uint64_t bit = (uint64_t)1 << (i % 64);
+            int is_strong = (strong[i / 64] & bit) != 0;
+            int is_any = (any[i / 64] & bit) != 0;
+            if (pass == 0 ? !is_strong : (!is_any || is_strong))
                 continue;
             if (out && total < cap)
-                out[total] = e;
+                out[total] = &sipcode__registry[i];
             total++;
         }
     }

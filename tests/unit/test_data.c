@@ -191,8 +191,8 @@ static void every_iana_code_with_exact_phrase_and_rfc(void)
         }
         CHECK_STR(e->phrase, iana[i].phrase);
         CHECK_STR(e->rfc, iana[i].rfc);
-        CHECK(e->status == (iana[i].code == 202 ? SIPCODE_STATUS_DEPRECATED
-                                                : SIPCODE_STATUS_CURRENT));
+        CHECK(e->status ==
+              (iana[i].code == 202 ? SIPCODE_STATUS_DEPRECATED : SIPCODE_STATUS_CURRENT));
     }
     /* ... and nothing else is registered. */
     for (i = 0; i < sipcode_registry_count(); i++) {
@@ -210,27 +210,23 @@ static void rfc3261_sections(void)
         int code;
         const char *section;
     } sections[] = {
-        {100, "21.1.1"},  {180, "21.1.2"},  {181, "21.1.3"},  {182, "21.1.4"},
-        {183, "21.1.5"},  {200, "21.2.1"},  {300, "21.3.1"},  {301, "21.3.2"},
-        {302, "21.3.3"},  {305, "21.3.4"},  {380, "21.3.5"},  {400, "21.4.1"},
-        {401, "21.4.2"},  {402, "21.4.3"},  {403, "21.4.4"},  {404, "21.4.5"},
-        {405, "21.4.6"},  {406, "21.4.7"},  {407, "21.4.8"},  {408, "21.4.9"},
-        {410, "21.4.10"}, {413, "21.4.11"}, {414, "21.4.12"}, {415, "21.4.13"},
-        {416, "21.4.14"}, {420, "21.4.15"}, {421, "21.4.16"}, {423, "21.4.17"},
-        {480, "21.4.18"}, {481, "21.4.19"}, {482, "21.4.20"}, {483, "21.4.21"},
-        {484, "21.4.22"}, {485, "21.4.23"}, {486, "21.4.24"}, {487, "21.4.25"},
-        {488, "21.4.26"}, {491, "21.4.27"}, {493, "21.4.28"}, {500, "21.5.1"},
-        {501, "21.5.2"},  {502, "21.5.3"},  {503, "21.5.4"},  {504, "21.5.5"},
-        {505, "21.5.6"},  {513, "21.5.7"},  {600, "21.6.1"},  {603, "21.6.2"},
-        {604, "21.6.3"},  {606, "21.6.4"},
+        {100, "21.1.1"},  {180, "21.1.2"},  {181, "21.1.3"},  {182, "21.1.4"},  {183, "21.1.5"},
+        {200, "21.2.1"},  {300, "21.3.1"},  {301, "21.3.2"},  {302, "21.3.3"},  {305, "21.3.4"},
+        {380, "21.3.5"},  {400, "21.4.1"},  {401, "21.4.2"},  {402, "21.4.3"},  {403, "21.4.4"},
+        {404, "21.4.5"},  {405, "21.4.6"},  {406, "21.4.7"},  {407, "21.4.8"},  {408, "21.4.9"},
+        {410, "21.4.10"}, {413, "21.4.11"}, {414, "21.4.12"}, {415, "21.4.13"}, {416, "21.4.14"},
+        {420, "21.4.15"}, {421, "21.4.16"}, {423, "21.4.17"}, {480, "21.4.18"}, {481, "21.4.19"},
+        {482, "21.4.20"}, {483, "21.4.21"}, {484, "21.4.22"}, {485, "21.4.23"}, {486, "21.4.24"},
+        {487, "21.4.25"}, {488, "21.4.26"}, {491, "21.4.27"}, {493, "21.4.28"}, {500, "21.5.1"},
+        {501, "21.5.2"},  {502, "21.5.3"},  {503, "21.5.4"},  {504, "21.5.5"},  {505, "21.5.6"},
+        {513, "21.5.7"},  {600, "21.6.1"},  {603, "21.6.2"},  {604, "21.6.3"},  {606, "21.6.4"},
     };
     size_t i;
     for (i = 0; i < sizeof sections / sizeof *sections; i++) {
         const struct sipcode_info *e = sipcode_lookup(sections[i].code);
         CHECK(e != NULL);
         if (e && strcmp(e->section, sections[i].section) != 0)
-            TEST_FAIL_AT("%d: section %s, expected %s", e->code, e->section,
-                         sections[i].section);
+            TEST_FAIL_AT("%d: section %s, expected %s", e->code, e->section, sections[i].section);
     }
 }
 
@@ -243,8 +239,7 @@ static void historic_and_deprecated(void)
     CHECK(e && e->status == SIPCODE_STATUS_HISTORIC && strcmp(e->phrase, "Conflict") == 0);
     CHECK(e && strcmp(e->rfc, "RFC 2543") == 0);
     e = sipcode_lookup(411);
-    CHECK(e && e->status == SIPCODE_STATUS_HISTORIC &&
-          strcmp(e->phrase, "Length Required") == 0);
+    CHECK(e && e->status == SIPCODE_STATUS_HISTORIC && strcmp(e->phrase, "Length Required") == 0);
 }
 
 static int level_of(int code, const char *header)

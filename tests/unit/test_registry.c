@@ -135,7 +135,9 @@ static void parse_code_is_strict(void)
         {" 200", 4, SIPCODE_EMALFORMED, 0},
         {"200 ", 4, SIPCODE_EMALFORMED, 0},
         {"", 0, SIPCODE_EMALFORMED, 0},
-        {"2\0" "00", 4, SIPCODE_EMALFORMED, 0},
+        {"2\0"
+         "00",
+         4, SIPCODE_EMALFORMED, 0},
         {"20\x7f", 3, SIPCODE_EMALFORMED, 0},
         {"486 Busy", 3, SIPCODE_OK, 486}, /* length-bounded: no NUL needed */
     };
@@ -177,8 +179,8 @@ static void lookup_by_phrase_and_name(void)
     CHECK_INT(code_of(by_phrase("Not Acceptable")), 406); /* lowest of 406/606 */
     CHECK_INT(code_of(by_phrase("not_acceptable_anywhere")), 606);
     CHECK_INT(code_of(by_phrase("Server Time-out")), 504);
-    CHECK_INT(code_of(by_phrase("server timeout")), 504);      /* alias */
-    CHECK_INT(code_of(by_phrase("Session in Progress")), 183); /* alias from the seeds */
+    CHECK_INT(code_of(by_phrase("server timeout")), 504);          /* alias */
+    CHECK_INT(code_of(by_phrase("Session in Progress")), 183);     /* alias from the seeds */
     CHECK_INT(code_of(by_phrase("Unsupported Certificate")), 437); /* RFC 4474 name */
     CHECK_INT(code_of(by_phrase("Bad Identity-Info")), 436);
     CHECK_INT(code_of(by_phrase("Rejected")), 608);
@@ -289,12 +291,149 @@ static void enum_names_reject_junk(void)
     CHECK_STR(sipcode_status_name(SIPCODE_STATUS_DEPRECATED), "deprecated");
     CHECK_NULL(sipcode_status_name((enum sipcode_status)42));
     CHECK_STR(sipcode_scope_name(SIPCODE_SCOPE_HOP_BY_HOP), "hop-by-hop");
-    CHECK_NULL(sipcode_scope_name((enum sipcode_scope)-1));
+    CHECK_NULL(sipcode_scope_name((enum sipcode_scope) - 1));
     CHECK_STR(sipcode_sender_name(SIPCODE_SENDER_REGISTRAR), "registrar");
     CHECK_NULL(sipcode_sender_name(SIPCODE_SENDER_UAS | SIPCODE_SENDER_PROXY));
     CHECK_NULL(sipcode_sender_name(0));
     CHECK_STR(sipcode_level_name(SIPCODE_LEVEL_SHOULD), "should");
     CHECK_NULL(sipcode_level_name((enum sipcode_level)3));
+}
+
+/* ---- the indexed search against a plain scan of the text ---------------- */
+
+static int ref_word_char(int c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int ref_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Does word[0..wlen) start a word of text? Scans the text, as the library did
+ * before it had an index. */
+static int ref_has_prefix(const char *text, const char *word, size_t wlen)
+{
+    const char *p = text;
+    while (*p) {
+        size_t k;
+        while (*p && !ref_word_char((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        for (k = 0; k < wlen && p[k] &&
+                    ref_lower((unsigned char)p[k]) == ref_lower((unsigned char)word[k]);
+             k++)
+            ;
+        if (k == wlen)
+            return 1;
+        while (*p && ref_word_char((unsigned char)*p))
+            p++;
+    }
+    return 0;
+}
+
+/* 0: no match, 1: weak (needs the meaning), 2: strong. */
+static int ref_match(const struct sipcode_info *e, const char *q, size_t len)
+{
+    char code[8];
+    size_t i = 0, words = 0;
+    int result = 2;
+    snprintf(code, sizeof code, "%d", e->code);
+    while (i < len) {
+        size_t start;
+        while (i < len && !ref_word_char((unsigned char)q[i]))
+            i++;
+        if (i == len)
+            break;
+        start = i;
+        while (i < len && ref_word_char((unsigned char)q[i]))
+            i++;
+        words++;
+        if (ref_has_prefix(code, q + start, i - start) ||
+            ref_has_prefix(e->phrase, q + start, i - start) ||
+            ref_has_prefix(e->name, q + start, i - start) ||
+            ref_has_prefix(e->aliases, q + start, i - start))
+            continue;
+        if (ref_has_prefix(e->meaning, q + start, i - start))
+            result = 1;
+        else
+            return 0;
+    }
+    return words ? result : 0;
+}
+
+static int search_agrees_with_scan(const char *q, size_t len)
+{
+    const struct sipcode_info *hits[512];
+    size_t n = sipcode_search(q, len, hits, 512), k = 0, i;
+    int strength;
+    for (strength = 2; strength >= 1; strength--)
+        for (i = 0; i < sipcode_registry_count(); i++) {
+            const struct sipcode_info *e = sipcode_registry_at(i);
+            if (ref_match(e, q, len) != strength)
+                continue;
+            if (k >= n || hits[k] != e)
+                return 0;
+            k++;
+        }
+    return k == n;
+}
+
+static void indexed_search_matches_a_text_scan(void)
+{
+    size_t i, queries = 0;
+    static const char *const extra[] = {
+        "busy here", "BUSY",          "a",   "z",   "48", "4",        "6",
+        "rfc 3261",  "identity info", "not", "x y", "_",  "\xff\xfe", "t\x00"};
+    for (i = 0; i < sizeof extra / sizeof *extra; i++, queries++)
+        if (!search_agrees_with_scan(extra[i], strlen(extra[i])))
+            TEST_FAIL_AT("query \"%s\" differs from the scan", extra[i]);
+    /* every word of every entry, and its first one and two letters */
+    for (i = 0; i < sipcode_registry_count(); i++) {
+        const struct sipcode_info *e = sipcode_registry_at(i);
+        const char *texts[] = {e->phrase, e->meaning, e->aliases};
+        size_t t;
+        for (t = 0; t < 3; t++) {
+            const char *p = texts[t];
+            while (*p) {
+                size_t n = 0, cut;
+                while (*p && !ref_word_char((unsigned char)*p))
+                    p++;
+                while (p[n] && ref_word_char((unsigned char)p[n]))
+                    n++;
+                for (cut = 1; cut <= n; cut = cut < 2 ? cut + 1 : n + (cut == n)) {
+                    queries++;
+                    if (!search_agrees_with_scan(p, cut))
+                        TEST_FAIL_AT("query \"%.*s\" differs from the scan", (int)cut, p);
+                    if (cut == n)
+                        break;
+                }
+                p += n;
+            }
+        }
+    }
+    /* two-word queries mixing a phrase word with meaning words */
+    for (i = 0; i < sipcode_registry_count(); i++) {
+        const struct sipcode_info *e = sipcode_registry_at(i);
+        const char *m = e->meaning;
+        int taken;
+        for (taken = 0; *m && taken < 6; taken++) {
+            char q[128];
+            size_t n = 0;
+            while (*m && !ref_word_char((unsigned char)*m))
+                m++;
+            while (m[n] && ref_word_char((unsigned char)m[n]))
+                n++;
+            snprintf(q, sizeof q, "%.*s %.*s", (int)strcspn(e->phrase, " "), e->phrase, (int)n, m);
+            queries++;
+            if (!search_agrees_with_scan(q, strlen(q)))
+                TEST_FAIL_AT("query \"%s\" differs from the scan", q);
+            m += n;
+        }
+    }
+    CHECK(queries > 1000);
 }
 
 const struct test_case registry_tests[] = {
@@ -308,5 +447,6 @@ const struct test_case registry_tests[] = {
     {"word_search", word_search},
     {"iteration_covers_the_table_in_order", iteration_covers_the_table_in_order},
     {"enum_names_reject_junk", enum_names_reject_junk},
+    {"indexed_search_matches_a_text_scan", indexed_search_matches_a_text_scan},
     {NULL, NULL},
 };
