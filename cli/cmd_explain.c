@@ -36,8 +36,8 @@ static void print_class(struct cli *cli, int code)
     int klass = sipcode_class(code);
     label(cli, "class");
     if (klass)
-        fprintf(cli->out, "%dxx %s (%s)\n", klass, sipcode_class_name(klass),
-                sipcode_is_final(code) ? "final" : "provisional");
+        fprintf(cli->out, "%dxx %s%s\n", klass, sipcode_class_name(klass),
+                sipcode_is_final(code) ? " (final)" : "");
     else
         fprintf(cli->out, "%dxx: outside SIP's six classes; never valid on the wire\n", code / 100);
 }
