@@ -25,7 +25,9 @@ extern "C" {
     X(SIPCODE_ENOSPACE, 4, "output buffer is too small")                                           \
     X(SIPCODE_EIO, 5, "system call or capture library failed")                                     \
     X(SIPCODE_ENOTFOUND, 6, "no such entry")                                                       \
-    X(SIPCODE_EINVAL, 7, "invalid argument")
+    X(SIPCODE_EINVAL, 7, "invalid argument")                                   \
+    X(SIPCODE_EVERSION, 8, "protocol version is not SIP/2.0")                  \
+    X(SIPCODE_ELIMIT, 9, "more items than the caller's array or a parser limit allows")
 
 enum sipcode_err {
 #define SIPCODE_AS_ENUM(name, num, text) name = num,

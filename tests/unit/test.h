@@ -41,11 +41,20 @@ extern int test_failures; /* assertions failed in the running test */
             TEST_FAIL_AT("%s: expected NULL", #actual);                              \
     } while (0)
 
-/* Each test file defines its tests and lists them in a table. */
+/* Each test file lists its tests in a table ended by {NULL, NULL} and
+ * registers it with TEST_SUITE(table), so adding a file needs no other edit. */
 struct test_case {
     const char *name;
     void (*run)(void);
 };
+
+void test_register_suite(const struct test_case *suite);
+
+#define TEST_SUITE(table)                                                                    \
+    __attribute__((constructor)) static void register_##table(void)                          \
+    {                                                                                        \
+        test_register_suite(table);                                                          \
+    }
 
 /* Reads a file of the source tree (path relative to the repository root)
  * into a malloc'd, NUL-terminated buffer; NULL and a message on failure. */

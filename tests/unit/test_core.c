@@ -67,10 +67,11 @@ static void version_matches_header(void)
     CHECK_STR(SIPCODE_VERSION_STRING, expect);
 }
 
-const struct test_case core_tests[] = {
+static const struct test_case core_tests[] = {
     {"errors_have_messages_and_unique_names", errors_have_messages_and_unique_names},
     {"junk_error_values_are_safe", junk_error_values_are_safe},
     {"every_error_is_in_the_man_page", every_error_is_in_the_man_page},
     {"version_matches_header", version_matches_header},
     {NULL, NULL},
 };
+TEST_SUITE(core_tests)

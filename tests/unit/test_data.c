@@ -304,7 +304,7 @@ static void unregistered_codes_have_origins(void)
     CHECK(sipcode_lookup(477) && sipcode_lookup(477)->status == SIPCODE_STATUS_UNREGISTERED);
 }
 
-const struct test_case data_tests[] = {
+static const struct test_case data_tests[] = {
     {"table_matches_data_file", table_matches_data_file},
     {"every_iana_code_with_exact_phrase_and_rfc", every_iana_code_with_exact_phrase_and_rfc},
     {"rfc3261_sections", rfc3261_sections},
@@ -314,3 +314,4 @@ const struct test_case data_tests[] = {
     {"unregistered_codes_have_origins", unregistered_codes_have_origins},
     {NULL, NULL},
 };
+TEST_SUITE(data_tests)

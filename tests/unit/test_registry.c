@@ -436,7 +436,7 @@ static void indexed_search_matches_a_text_scan(void)
     CHECK(queries > 1000);
 }
 
-const struct test_case registry_tests[] = {
+static const struct test_case registry_tests[] = {
     {"lookup_by_code_edges", lookup_by_code_edges},
     {"classes_and_predicates", classes_and_predicates},
     {"effective_code_falls_back_to_x00", effective_code_falls_back_to_x00},
@@ -450,3 +450,4 @@ const struct test_case registry_tests[] = {
     {"indexed_search_matches_a_text_scan", indexed_search_matches_a_text_scan},
     {NULL, NULL},
 };
+TEST_SUITE(registry_tests)
