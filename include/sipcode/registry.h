@@ -92,15 +92,16 @@ struct sipcode_resolution {
     const struct sipcode_info *effective_info; /* entry for effective; never NULL on success */
 };
 
-/* Resolves code as an RFC 3261 receiver would: a registered code (current or
- * deprecated) is itself; any other code in 100..699 (unregistered, historic or
- * unknown) is treated as the x00 of its class. Returns SIPCODE_OK and fills
+/* Resolves code as an RFC 3261 receiver would (section 8.1.3.2): a registered
+ * code (current or deprecated) is itself; any other final code in 200..699
+ * (unregistered, historic or unknown) is treated as the x00 of its class, and
+ * any other provisional code as 183 Session Progress. Returns SIPCODE_OK and fills
  * *out, or SIPCODE_ERANGE when code is outside 100..699 (*out untouched), or
  * SIPCODE_EINVAL when out is NULL. */
 enum sipcode_err sipcode_resolve(int code, struct sipcode_resolution *out);
 
-/* Shorthand for sipcode_resolve(): the effective code (499 -> 400, 486 -> 486),
- * or 0 when code is outside 100..699. */
+/* Shorthand for sipcode_resolve(): the effective code (499 -> 400, 486 -> 486,
+ * 150 -> 183), or 0 when code is outside 100..699. */
 int sipcode_effective(int code);
 
 /* ---- classes and predicates -------------------------------------------- */

@@ -91,11 +91,17 @@ enum sipcode_err sipcode_resolve(int code, struct sipcode_resolution *out)
     if (!sipcode_is_valid(code))
         return SIPCODE_ERANGE;
     info = sipcode_lookup(code);
-    /* RFC 3261 8.1.3.2: a response code the receiver does not recognise is
-     * handled as the x00 code of its class. Only registered codes are ones an
-     * RFC 3261 stack can be expected to recognise; historic RFC 2543 codes
-     * and vendor inventions are not. */
-    effective = is_registered(info) ? code : code / 100 * 100;
+    /* RFC 3261 8.1.3.2: a final response the receiver does not recognise is
+     * handled as the x00 code of its class, and an unrecognised provisional
+     * one as 183 Session Progress. Only registered codes are ones an RFC 3261
+     * stack can be expected to recognise; historic RFC 2543 codes and vendor
+     * inventions are not. */
+    if (is_registered(info))
+        effective = code;
+    else if (code < 200)
+        effective = 183;
+    else
+        effective = code / 100 * 100;
     out->code = code;
     out->effective = effective;
     out->fallback = effective != code;

@@ -61,14 +61,17 @@ static void classes_and_predicates(void)
     CHECK(sipcode_is_global_failure(603) && !sipcode_is_global_failure(700));
 }
 
-/* RFC 3261 section 8.1.3.2: unknown codes act as the x00 of their class. */
+/* RFC 3261 section 8.1.3.2: unknown final codes act as the x00 of their
+ * class, unknown provisional ones as 183. */
 static void effective_code_falls_back_to_x00(void)
 {
     struct sipcode_resolution r;
     CHECK_INT(sipcode_effective(486), 486);
     CHECK_INT(sipcode_effective(499), 400);
     CHECK_INT(sipcode_effective(100), 100);
-    CHECK_INT(sipcode_effective(198), 100);
+    CHECK_INT(sipcode_effective(198), 183); /* unknown provisional: 183, not 100 */
+    CHECK_INT(sipcode_effective(150), 183);
+    CHECK_INT(sipcode_effective(101), 183);
     CHECK_INT(sipcode_effective(199), 199);
     CHECK_INT(sipcode_effective(299), 200);
     CHECK_INT(sipcode_effective(202), 202); /* deprecated, still registered */
@@ -106,7 +109,7 @@ static void every_registered_x00_and_unknown_code_resolves(void)
         int registered = info && (info->status == SIPCODE_STATUS_CURRENT ||
                                   info->status == SIPCODE_STATUS_DEPRECATED);
         CHECK_INT(sipcode_resolve(code, &r), SIPCODE_OK);
-        CHECK_INT(r.effective, registered ? code : code / 100 * 100);
+        CHECK_INT(r.effective, registered ? code : code < 200 ? 183 : code / 100 * 100);
         CHECK(r.effective_info != NULL);
     }
 }
