@@ -39,7 +39,9 @@ enum sipcode_wire_flag {
     SIPCODE_LENIENT_BARE_LF = 1u << 1,          /* lines may end in LF alone */
     SIPCODE_LENIENT_EXTRA_SPACES = 1u << 2,     /* runs of SP/HTAB where one SP goes */
     SIPCODE_LENIENT_VERSION_CASE = 1u << 3,     /* "sip/2.0" */
-    SIPCODE_LENIENT_ALL = 0x0fu
+    SIPCODE_LENIENT_PHRASE = 1u << 4,           /* any non-control byte and valid UTF-8
+                                                   in a Reason-Phrase ('"', '<', '[' ...) */
+    SIPCODE_LENIENT_ALL = 0x1fu
 };
 
 /* Largest values the parsers accept (RFC 3261 leaves them open; these bound

@@ -1,0 +1,389 @@
+/* Start lines: the status line (RFC 3261 7.2) and the request line (7.1),
+ * parsed strictly by default, and their formatters. */
+#include <string.h>
+
+#include "scan.h"
+#include "sipcode/registry.h"
+
+/* Bytes a Reason-Phrase may hold besides alphanumerics, SP, HTAB and UTF-8
+ * (RFC 3261 25.1: reserved / unreserved / escaped). */
+static int phrase_ascii_ok(unsigned char c)
+{
+    return SCAN_IS(c, SCAN_ALNUM) || (c != 0 && strchr(";/?:@&=+$,-_.!~*'() \t", c) != NULL);
+}
+
+/* The end of a line at s->at: CRLF, or LF alone when allowed. Returns OK and
+ * moves past it, EINCOMPLETE when the input stops inside it, EMALFORMED when
+ * the byte is not a line end. */
+static enum sipcode_err take_line_end(struct scan *s, unsigned flags)
+{
+    if (!scan_more(s))
+        return SIPCODE_EINCOMPLETE;
+    if (*s->at == '\r') {
+        if (s->at + 1 == s->end)
+            return SIPCODE_EINCOMPLETE;
+        if (s->at[1] != '\n')
+            return SIPCODE_EMALFORMED;
+        s->at += 2;
+        return SIPCODE_OK;
+    }
+    if (*s->at == '\n' && (flags & SIPCODE_LENIENT_BARE_LF)) {
+        s->at++;
+        return SIPCODE_OK;
+    }
+    return SIPCODE_EMALFORMED;
+}
+
+static int at_line_end(const struct scan *s, unsigned flags)
+{
+    return scan_more(s) && (*s->at == '\r' || (*s->at == '\n' && (flags & SIPCODE_LENIENT_BARE_LF)));
+}
+
+/* One SP, or with EXTRA_SPACES a run of SP/HTAB. */
+static enum sipcode_err take_space(struct scan *s, unsigned flags)
+{
+    if (!scan_more(s))
+        return SIPCODE_EINCOMPLETE;
+    if (*s->at != ' ' && !((flags & SIPCODE_LENIENT_EXTRA_SPACES) && *s->at == '\t'))
+        return SIPCODE_EMALFORMED;
+    s->at++;
+    if (flags & SIPCODE_LENIENT_EXTRA_SPACES)
+        while (scan_more(s) && SCAN_IS(*s->at, SCAN_WS))
+            s->at++;
+    return SIPCODE_OK;
+}
+
+/* 1*DIGIT, at most 9 digits so the value cannot overflow. */
+static enum sipcode_err take_number(struct scan *s, unsigned *value)
+{
+    unsigned v = 0;
+    int digits = 0;
+    while (scan_more(s) && SCAN_IS(*s->at, SCAN_DIGIT)) {
+        if (++digits > 9)
+            return SIPCODE_EMALFORMED;
+        v = v * 10 + (unsigned)(*s->at++ - '0');
+    }
+    if (!digits)
+        return scan_more(s) ? SIPCODE_EMALFORMED : SIPCODE_EINCOMPLETE;
+    *value = v;
+    return SIPCODE_OK;
+}
+
+/* SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (RFC 3261 25.1). The literal is
+ * case-sensitive unless VERSION_CASE is set. */
+static enum sipcode_err take_version(struct scan *s, unsigned flags, unsigned *major,
+                                     unsigned *minor, const char **why)
+{
+    static const char lit[] = "SIP/";
+    size_t i;
+    enum sipcode_err err;
+    for (i = 0; i < 4; i++) {
+        unsigned char c;
+        if (!scan_more(s))
+            return SIPCODE_EINCOMPLETE;
+        c = *s->at;
+        if ((flags & SIPCODE_LENIENT_VERSION_CASE) && c >= 'a' && c <= 'z')
+            c = (unsigned char)(c - ('a' - 'A'));
+        if (c != (unsigned char)lit[i]) {
+            *why = "protocol is not SIP/";
+            return SIPCODE_EMALFORMED;
+        }
+        s->at++;
+    }
+    *why = "version is not DIGITS.DIGITS";
+    if ((err = take_number(s, major)) != SIPCODE_OK)
+        return err;
+    if (!scan_more(s))
+        return SIPCODE_EINCOMPLETE;
+    if (*s->at != '.')
+        return SIPCODE_EMALFORMED;
+    s->at++;
+    return take_number(s, minor);
+}
+
+/* Fails with err/why at the cursor, except that running out of input below
+ * the line limit is EINCOMPLETE and past it ELIMIT. */
+static enum sipcode_err fail_here(const struct scan *s, struct sipcode_diag *diag,
+                                  enum sipcode_err err, const char *why)
+{
+    if (err == SIPCODE_EINCOMPLETE && scan_offset(s) >= SIPCODE_MAX_LINE)
+        return scan_fail(diag, scan_offset(s), SIPCODE_ELIMIT, "line longer than the limit");
+    if (err == SIPCODE_EINCOMPLETE)
+        why = "input ends inside the line";
+    return scan_fail(diag, scan_offset(s), err, why);
+}
+
+/* Reason-Phrase up to the line end: allowed characters, "%" HEX HEX escapes,
+ * and well-formed UTF-8 (RFC 3261 25.1, RFC 3629). */
+static enum sipcode_err take_phrase(struct scan *s, unsigned flags, const char **why)
+{
+    while (scan_more(s) && !at_line_end(s, flags)) {
+        unsigned char c = *s->at;
+        if (c >= 0x80) {
+            int short_input;
+            size_t n = sipcode__utf8_sequence(s->at, (size_t)(s->end - s->at), &short_input);
+            if (!n) {
+                *why = "reason phrase is not valid UTF-8";
+                return short_input ? SIPCODE_EINCOMPLETE : SIPCODE_EMALFORMED;
+            }
+            s->at += n;
+        } else if (c == '%' && !(flags & SIPCODE_LENIENT_PHRASE)) {
+            size_t i;
+            for (i = 1; i <= 2; i++) {
+                if (s->at + i >= s->end)
+                    return SIPCODE_EINCOMPLETE;
+                if (!SCAN_IS(s->at[i], SCAN_HEX)) {
+                    *why = "'%' in reason phrase is not an escape";
+                    return SIPCODE_EMALFORMED;
+                }
+            }
+            s->at += 3;
+        } else if ((flags & SIPCODE_LENIENT_PHRASE) ? (SCAN_IS(c, SCAN_CTL) && c != '\t')
+                                                    : !phrase_ascii_ok(c)) {
+            *why = "byte not allowed in a reason phrase";
+            return SIPCODE_EMALFORMED;
+        } else {
+            s->at++;
+        }
+        if (scan_offset(s) > SIPCODE_MAX_LINE) {
+            *why = "line longer than the limit";
+            return SIPCODE_ELIMIT;
+        }
+    }
+    return SIPCODE_OK;
+}
+
+enum sipcode_err sipcode_parse_status_line(const char *buf, size_t len, unsigned flags,
+                                           struct sipcode_status_line *out, size_t *used,
+                                           struct sipcode_diag *diag)
+{
+    struct scan s;
+    struct sipcode_status_line line;
+    enum sipcode_err err;
+    const char *why = "";
+    const unsigned char *code_at, *phrase_at;
+    int i;
+
+    if (!buf || !out || !used)
+        return scan_fail(diag, 0, SIPCODE_EINVAL, "NULL argument");
+    scan_init(&s, buf, len);
+    if ((err = take_version(&s, flags, &line.version_major, &line.version_minor, &why)) != 0)
+        return fail_here(&s, diag, err, why);
+    if ((err = take_space(&s, flags)) != SIPCODE_OK)
+        return fail_here(&s, diag, err, "expected one SP after the version");
+
+    /* Status-Code = 3DIGIT. Count before computing: a longer run is refused
+     * without ever being turned into a number, so it cannot wrap. */
+    code_at = s.at;
+    line.code = 0;
+    for (i = 0; i < 3; i++) {
+        if (!scan_more(&s))
+            return fail_here(&s, diag, SIPCODE_EINCOMPLETE, "");
+        if (!SCAN_IS(*s.at, SCAN_DIGIT))
+            return fail_here(&s, diag, SIPCODE_EMALFORMED, "status code is not three digits");
+        line.code = line.code * 10 + (*s.at++ - '0');
+    }
+    if (scan_more(&s) && SCAN_IS(*s.at, SCAN_DIGIT))
+        return fail_here(&s, diag, SIPCODE_EMALFORMED, "status code is longer than three digits");
+    if (line.code < 100 || line.code > 699)
+        return scan_fail(diag, (size_t)(code_at - s.start), SIPCODE_ERANGE,
+                         "status code is outside 100..699");
+
+    if ((flags & SIPCODE_LENIENT_NO_SP_AFTER_CODE) && at_line_end(&s, flags)) {
+        phrase_at = s.at; /* "SIP/2.0 200" CRLF: an empty phrase without its SP */
+    } else {
+        if ((err = take_space(&s, flags)) != SIPCODE_OK)
+            return fail_here(&s, diag, err, "expected SP after the status code");
+        phrase_at = s.at;
+        if ((err = take_phrase(&s, flags, &why)) != SIPCODE_OK)
+            return fail_here(&s, diag, err, why);
+    }
+    line.reason.ptr = (const char *)phrase_at;
+    line.reason.len = (size_t)(s.at - phrase_at);
+    if ((err = take_line_end(&s, flags)) != SIPCODE_OK)
+        return fail_here(&s, diag, err, "expected CRLF at the end of the status line");
+    if (scan_offset(&s) > SIPCODE_MAX_LINE)
+        return scan_fail(diag, SIPCODE_MAX_LINE, SIPCODE_ELIMIT, "line longer than the limit");
+
+    *out = line;
+    *used = scan_offset(&s);
+    /* RFC 4475 3.1.2.16 and the issue: report another version, never
+     * pretend it is 2.0. The line itself is returned for the report. */
+    if (line.version_major != 2 || line.version_minor != 0)
+        return scan_fail(diag, 4, SIPCODE_EVERSION, "protocol version is not SIP/2.0");
+    return SIPCODE_OK;
+}
+
+/* URI scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 3.1). */
+static int uri_byte_ok(unsigned char c)
+{
+    /* Visible ASCII; a Request-URI carries no spaces, controls, raw UTF-8 or
+     * the delimiters that only name-addr uses (RFC 3261 25.1). */
+    return c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"';
+}
+
+/* What a Request-URI must be at least: a scheme (RFC 3986 3.1: ALPHA *(ALPHA
+ * / DIGIT / "+" / "-" / ".")), ':' and something after it, all bytes allowed.
+ * Deeper URI syntax is not the framer's business. */
+static int uri_valid(const unsigned char *p, size_t len)
+{
+    size_t i = 0;
+    if (len == 0 || !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z')))
+        return 0;
+    while (i < len && (SCAN_IS(p[i], SCAN_ALNUM) || p[i] == '+' || p[i] == '-' || p[i] == '.'))
+        i++;
+    if (i == len || p[i] != ':' || i + 1 == len)
+        return 0;
+    for (; i < len; i++)
+        if (!uri_byte_ok(p[i]))
+            return 0;
+    return 1;
+}
+
+enum sipcode_err sipcode_parse_request_line(const char *buf, size_t len, unsigned flags,
+                                            struct sipcode_request_line *out, size_t *used,
+                                            struct sipcode_diag *diag)
+{
+    struct scan s;
+    struct sipcode_request_line line;
+    enum sipcode_err err;
+    const char *why = "";
+    const unsigned char *start;
+
+    if (!buf || !out || !used)
+        return scan_fail(diag, 0, SIPCODE_EINVAL, "NULL argument");
+    scan_init(&s, buf, len);
+
+    start = s.at;
+    while (scan_more(&s) && SCAN_IS(*s.at, SCAN_TOKEN))
+        s.at++;
+    if (!scan_more(&s))
+        return fail_here(&s, diag, SIPCODE_EINCOMPLETE, "");
+    if (s.at == start)
+        return fail_here(&s, diag, SIPCODE_EMALFORMED, "method is not a token");
+    line.method.ptr = (const char *)start;
+    line.method.len = (size_t)(s.at - start);
+    if ((err = take_space(&s, flags)) != SIPCODE_OK)
+        return fail_here(&s, diag, err, "expected one SP after the method");
+
+    start = s.at;
+    while (scan_more(&s) && uri_byte_ok(*s.at)) {
+        s.at++;
+        if (scan_offset(&s) > SIPCODE_MAX_LINE)
+            return fail_here(&s, diag, SIPCODE_ELIMIT, "line longer than the limit");
+    }
+    if (!scan_more(&s))
+        return fail_here(&s, diag, SIPCODE_EINCOMPLETE, "");
+    if (!uri_valid(start, (size_t)(s.at - start)))
+        return scan_fail(diag, (size_t)(start - s.start), SIPCODE_EMALFORMED,
+                         "Request-URI does not start with a scheme and ':'");
+    line.uri.ptr = (const char *)start;
+    line.uri.len = (size_t)(s.at - start);
+    if ((err = take_space(&s, flags)) != SIPCODE_OK)
+        return fail_here(&s, diag, err, "Request-URI holds a byte it cannot, or no SP follows");
+    if ((err = take_version(&s, flags, &line.version_major, &line.version_minor, &why)) != 0)
+        return fail_here(&s, diag, err, why);
+    if ((flags & SIPCODE_LENIENT_EXTRA_SPACES))
+        while (scan_more(&s) && SCAN_IS(*s.at, SCAN_WS))
+            s.at++;
+    if ((err = take_line_end(&s, flags)) != SIPCODE_OK)
+        return fail_here(&s, diag, err, "expected CRLF at the end of the request line");
+    if (scan_offset(&s) > SIPCODE_MAX_LINE)
+        return scan_fail(diag, SIPCODE_MAX_LINE, SIPCODE_ELIMIT, "line longer than the limit");
+
+    *out = line;
+    *used = scan_offset(&s);
+    if (line.version_major != 2 || line.version_minor != 0)
+        return scan_fail(diag, (size_t)(line.uri.ptr + line.uri.len + 1 - buf) + 4,
+                         SIPCODE_EVERSION, "protocol version is not SIP/2.0");
+    return SIPCODE_OK;
+}
+
+/* ---- formatters ------------------------------------------------------------ */
+
+/* Checks a phrase for the formatter: what the strict parser accepts. */
+static int phrase_valid(const char *p, size_t len)
+{
+    struct scan s;
+    const char *why;
+    scan_init(&s, p, len);
+    return take_phrase(&s, 0, &why) == SIPCODE_OK && s.at == s.end;
+}
+
+/* Copies parts into buf when they fit (plus a NUL when room remains). */
+static enum sipcode_err emit(char *buf, size_t cap, size_t *needed, const char *const *parts,
+                             const size_t *lens, size_t count)
+{
+    size_t total = 0, i, at = 0;
+    for (i = 0; i < count; i++)
+        total += lens[i];
+    if (needed)
+        *needed = total;
+    if (!buf || total > cap)
+        return SIPCODE_ENOSPACE;
+    for (i = 0; i < count; i++) {
+        memcpy(buf + at, parts[i], lens[i]);
+        at += lens[i];
+    }
+    if (at < cap)
+        buf[at] = '\0';
+    return SIPCODE_OK;
+}
+
+enum sipcode_err sipcode_format_status_line(char *buf, size_t cap, int code, const char *reason,
+                                            size_t reason_len, size_t *needed)
+{
+    char digits[3];
+    const char *parts[5];
+    size_t lens[5];
+    if (code < 100 || code > 699)
+        return SIPCODE_ERANGE;
+    if (!reason) {
+        reason = sipcode_phrase(code);
+        if (!reason)
+            reason = "";
+        reason_len = strlen(reason);
+    }
+    if (!phrase_valid(reason, reason_len))
+        return SIPCODE_EMALFORMED;
+    digits[0] = (char)('0' + code / 100);
+    digits[1] = (char)('0' + code / 10 % 10);
+    digits[2] = (char)('0' + code % 10);
+    parts[0] = "SIP/2.0 ";
+    lens[0] = 8;
+    parts[1] = digits;
+    lens[1] = 3;
+    parts[2] = " ";
+    lens[2] = 1;
+    parts[3] = reason;
+    lens[3] = reason_len;
+    parts[4] = "\r\n";
+    lens[4] = 2;
+    return emit(buf, cap, needed, parts, lens, 5);
+}
+
+enum sipcode_err sipcode_format_request_line(char *buf, size_t cap, const char *method,
+                                             size_t method_len, const char *uri, size_t uri_len,
+                                             size_t *needed)
+{
+    const char *parts[5];
+    size_t lens[5], i;
+    if (!method || !uri || method_len == 0)
+        return SIPCODE_EMALFORMED;
+    for (i = 0; i < method_len; i++)
+        if (!SCAN_IS(method[i], SCAN_TOKEN))
+            return SIPCODE_EMALFORMED;
+    if (!uri_valid((const unsigned char *)uri, uri_len))
+        return SIPCODE_EMALFORMED;
+    parts[0] = method;
+    lens[0] = method_len;
+    parts[1] = " ";
+    lens[1] = 1;
+    parts[2] = uri;
+    lens[2] = uri_len;
+    parts[3] = " SIP/2.0";
+    lens[3] = 8;
+    parts[4] = "\r\n";
+    lens[4] = 2;
+    return emit(buf, cap, needed, parts, lens, 5);
+}
