@@ -53,13 +53,14 @@ static enum sipcode_err take_space(struct scan *s, unsigned flags)
     return SIPCODE_OK;
 }
 
-/* 1*DIGIT, at most 9 digits so the value cannot overflow. */
+/* 1*DIGIT, at most 9 digits so the value cannot overflow, and no leading
+ * zero: the issue's "exactly SIP/2.0" leaves no room for "SIP/02.0". */
 static enum sipcode_err take_number(struct scan *s, unsigned *value)
 {
     unsigned v = 0;
     int digits = 0;
     while (scan_more(s) && SCAN_IS(*s->at, SCAN_DIGIT)) {
-        if (++digits > 9)
+        if (++digits > 9 || (digits == 2 && v == 0))
             return SIPCODE_EMALFORMED;
         v = v * 10 + (unsigned)(*s->at++ - '0');
     }
