@@ -107,5 +107,6 @@ void cli_json_split_list(struct cli_json *j, const char *list, char sep);
 int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
+int cmd_format(struct cli *cli, int argc, char **argv);
 
 #endif

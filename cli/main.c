@@ -9,6 +9,7 @@ static const char usage_text[] =
     "       sipcode explain [OPTIONS] CODE|PHRASE\n"
     "       sipcode list [OPTIONS] [--class N] [--status S]\n"
     "       sipcode search [OPTIONS] WORD...\n"
+    "       sipcode format [OPTIONS] CODE [--reason TEXT]\n"
     "       sipcode help | --help | --version\n"
     "\n"
     "Know, check and produce SIP response codes (100 Trying .. 608 Rejected).\n"
@@ -22,6 +23,8 @@ static const char usage_text[] =
     "  list                  every code sipcode knows, by code\n"
     "  search WORD...        codes whose phrase, name or meaning has every WORD\n"
     "                        (prefix match, case-insensitive)\n"
+    "  format CODE           the status line for CODE, CRLF included, with the\n"
+    "                        registered phrase or --reason TEXT\n"
     "\n"
     "Options (any command):\n"
     "  -f, --format FORMAT   text (default), json or tsv\n"
@@ -35,6 +38,9 @@ static const char usage_text[] =
     "  -c, --class N         only class N (1..6, or 7 for stack-internal codes)\n"
     "  -s, --status S        only status S: current, deprecated, historic,\n"
     "                        unregistered, or registered (current + deprecated)\n"
+    "\n"
+    "Options of format:\n"
+    "  -r, --reason TEXT     reason phrase to use instead of the registered one\n"
     "\n"
     "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
     "2 usage error, 3 output error. See sipcode(1).\n";
@@ -68,6 +74,7 @@ int main(int argc, char **argv)
         {"explain", cmd_explain},
         {"list", cmd_list},
         {"search", cmd_search},
+        {"format", cmd_format},
     };
     size_t c;
 

@@ -148,6 +148,24 @@ run search zzqqxx
 expect_rc "search no match" 1
 expect_one_error_line "search no match"
 
+# ---- format -------------------------------------------------------------------
+"$SIPCODE" format 486 >"$TMP/out" && [ "$(od -An -c "$TMP/out" | tr -s ' ' | tr -d '\n')" = " S I P / 2 . 0 4 8 6 B u s y H e r e \r \n" ] && pass || fail "format 486: $(od -c "$TMP/out" | head -2)"
+run format 499
+printf 'SIP/2.0 499 \r\n' | cmp -s - "$TMP/out" && pass || fail "format 499: empty phrase"
+run format 603 --reason 'Abgelehnt'
+printf 'SIP/2.0 603 Abgelehnt\r\n' | cmp -s - "$TMP/out" && pass || fail "format --reason"
+run format 700
+expect_rc "format 700" 1
+expect_one_error_line "format 700"
+run format 200 --reason $'bad\r\nInjected: yes'
+expect_rc "format header injection" 1
+expect_one_error_line "format header injection"
+run format
+expect_rc "format without code" 2
+run format -f json 486
+expect_json "format json"
+json_eval "format json fields" '$j->{code} == 486 && $j->{reason} eq "Busy Here" && $j->{line} eq "SIP/2.0 486 Busy Here\r\n"'
+
 # ---- usage and errors -------------------------------------------------------------
 run
 expect_rc "no args" 2
