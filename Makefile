@@ -42,7 +42,7 @@ SIPCODE     := $(BUILD)/sipcode
 UNIT        := $(BUILD)/unit-tests
 GEN         := $(BUILD)/gen_registry
 
-GENERATED   := lib/registry/registry_data.c include/sipcode/codes.h
+GENERATED   := lib/registry/registry_data.c include/sipcode/codes.h lib/wire/warn_data.c
 
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
@@ -85,16 +85,26 @@ $(GEN): data/gen_registry.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
 
-regen: $(GEN)
-	$(GEN) data/codes.txt lib/registry/registry_data.c include/sipcode/codes.h
+# The warn-code table (data/warn_codes.txt) has its own generator.
+$(BUILD)/gen_warn: data/gen_warn.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
 
-check-regen: $(GEN)
+regen: $(GEN) $(BUILD)/gen_warn
+	$(GEN) data/codes.txt lib/registry/registry_data.c include/sipcode/codes.h
+	$(BUILD)/gen_warn data/warn_codes.txt lib/wire/warn_data.c
+
+check-regen: $(GEN) $(BUILD)/gen_warn
 	@mkdir -p $(BUILD)/regen
 	$(GEN) data/codes.txt $(BUILD)/regen/registry_data.c $(BUILD)/regen/codes.h
+	$(BUILD)/gen_warn data/warn_codes.txt $(BUILD)/regen/warn_data.c
 	@cmp lib/registry/registry_data.c $(BUILD)/regen/registry_data.c && \
 	 cmp include/sipcode/codes.h $(BUILD)/regen/codes.h && \
 	 echo "check-regen: generated table matches data/codes.txt" || \
 	 { echo "check-regen: FAILED: committed table differs from data/codes.txt; run 'make regen'"; exit 1; }
+	@cmp lib/wire/warn_data.c $(BUILD)/regen/warn_data.c && \
+	 echo "check-regen: generated table matches data/warn_codes.txt" || \
+	 { echo "check-regen: FAILED: lib/wire/warn_data.c differs from data/warn_codes.txt; run 'make regen'"; exit 1; }
 
 # ---- tests ----------------------------------------------------------------
 deps:
@@ -183,7 +193,7 @@ bench: $(STATIC_LIB)
 	bash bench/run.sh
 
 FORMAT_SRC := $(filter-out $(GENERATED),$(LIB_SRC) $(CLI_SRC) $(TEST_SRC) \
-  $(wildcard include/*.h include/sipcode/*.h lib/*/*.h cli/*.h fuzz/*.c bench/*.c) data/gen_registry.c)
+  $(wildcard include/*.h include/sipcode/*.h lib/*/*.h cli/*.h fuzz/*.c bench/*.c) data/gen_registry.c data/gen_warn.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)

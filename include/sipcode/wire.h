@@ -136,25 +136,45 @@ struct sipcode_reason {
     struct sipcode_slice params;          /* every parameter, raw, from the first ';' */
 };
 
+/* Largest cause a Reason value may carry. RFC 3326 writes cause as 1*DIGIT
+ * with no bound; every registered protocol's causes fit in 16 bits (SIP
+ * status codes, Q.850 causes, 3GPP and IKEv2 cause values). */
+#define SIPCODE_MAX_REASON_CAUSE 65535u
+
 /* Parses a Reason header field value (after "Reason:"), a comma-separated
  * list. Fills out[0..cap) and sets *count to the number of values, which
  * may exceed cap (then SIPCODE_ELIMIT is returned with the first cap
- * filled). A value must have a protocol token and a cause that is a
- * number (RFC 3326 section 2); text must be a well-formed quoted-string. */
+ * filled; cap 0 and out NULL count the values). Each value is a protocol
+ * token and ';'-parameters in any order, with LWS allowed around ';', '='
+ * and ',' (RFC 3326 section 2). cause must be 1*DIGIT up to
+ * SIPCODE_MAX_REASON_CAUSE (larger: SIPCODE_ERANGE) but may be absent, as
+ * the ABNF allows: then .cause is -1. text must be a well-formed
+ * quoted-string, location (RFC 8606) a token; each of the three may appear
+ * once. Other parameters are checked against generic-param and are only
+ * in .params. Absent slices are {NULL, 0}. Errors: SIPCODE_EMALFORMED
+ * (grammar, UTF-8, an unterminated quoted-string: the value is complete),
+ * SIPCODE_ERANGE, SIPCODE_ELIMIT, SIPCODE_EINVAL (NULL buf or count, or
+ * NULL out with cap > 0). */
 enum sipcode_err sipcode_parse_reason(const char *buf, size_t len, struct sipcode_reason *out,
                                       size_t cap, size_t *count, struct sipcode_diag *diag);
 
 /* The registered name of a protocol ("Q.850"), or NULL for UNKNOWN/junk. */
 const char *sipcode_reason_protocol_name(enum sipcode_reason_protocol id);
 
-/* Copies a quoted-string's content (as in sipcode_reason.text) to buf with the
- * quoted-pair escapes removed. ENOSPACE/needed as for formatters. */
+/* Copies a quoted-string's content (as in sipcode_reason.text or
+ * sipcode_warning.text) to buf with the quoted-pair escapes removed and each
+ * folded line end dropped (its white space stays). ENOSPACE/needed as for
+ * formatters; SIPCODE_EMALFORMED when the content could not come from a
+ * quoted-string (a bare '"', a lone '\', a bare CR or LF). */
 enum sipcode_err sipcode_unquote(const char *text, size_t len, char *buf, size_t cap,
                                  size_t *needed);
 
 /* Writes one Reason value: "<protocol>;cause=<cause>[;text=\"<text>\"]",
- * escaping '"' and '\' in text. EMALFORMED when protocol is not a token or
- * cause is negative. */
+ * escaping '"' and '\' in text; text NULL leaves the text parameter out.
+ * EMALFORMED when protocol is not a token, cause is negative, or text holds
+ * CR, LF, another control than HTAB or invalid UTF-8; ERANGE when cause is
+ * above SIPCODE_MAX_REASON_CAUSE; EINVAL for NULL protocol (or NULL buf with
+ * cap > 0). */
 enum sipcode_err sipcode_format_reason(char *buf, size_t cap, const char *protocol,
                                        size_t protocol_len, long cause, const char *text,
                                        size_t text_len, size_t *needed);
@@ -162,17 +182,25 @@ enum sipcode_err sipcode_format_reason(char *buf, size_t cap, const char *protoc
 /* ---- Warning header field (RFC 3261 section 20.43) ------------------------ */
 
 struct sipcode_warning {
-    int code;                   /* exactly three digits, 300..399 per registry but any accepted */
+    int code;                   /* exactly three digits, 300..399 per registry, 100..999 accepted */
     struct sipcode_slice agent; /* hostport or pseudonym token */
     struct sipcode_slice text;  /* inside the quotes, escapes kept */
 };
 
 /* Parses a Warning header field value: "warn-code SP warn-agent SP
- * warn-text" values separated by commas. Count and ELIMIT as for Reason. */
+ * warn-text" values separated by commas (RFC 3261 25.1). Count, ELIMIT and
+ * EINVAL as for Reason. warn-code is exactly three digits (more or fewer:
+ * SIPCODE_EMALFORMED); a leading 0 is SIPCODE_ERANGE. warn-agent is a
+ * hostport (IPv6 references included) or a token; a port above 65535 is
+ * SIPCODE_ERANGE. The separators are single SPs, but warn-text, being a
+ * quoted-string, may follow LWS. */
 enum sipcode_err sipcode_parse_warning(const char *buf, size_t len, struct sipcode_warning *out,
                                        size_t cap, size_t *count, struct sipcode_diag *diag);
 
-/* Writes one Warning value: "<code> <agent> \"<text>\"". */
+/* Writes one Warning value: "<code> <agent> \"<text>\"", escaping '"' and
+ * '\' in text (NULL text with text_len 0 is ""). ERANGE when code is outside
+ * 100..999 or agent's port above 65535; EMALFORMED when agent is not a
+ * hostport or token, or text is as sipcode_format_reason() refuses. */
 enum sipcode_err sipcode_format_warning(char *buf, size_t cap, int code, const char *agent,
                                         size_t agent_len, const char *text, size_t text_len,
                                         size_t *needed);
@@ -185,7 +213,8 @@ struct sipcode_warn_info {
     const char *meaning; /* in our words */
 };
 
-/* The entry for a warn-code, or NULL. */
+/* The entry for a warn-code, or NULL; entries are static and sorted by
+ * code, and sipcode_warn_at() returns NULL past sipcode_warn_count(). */
 const struct sipcode_warn_info *sipcode_warn_lookup(int code);
 size_t sipcode_warn_count(void);
 const struct sipcode_warn_info *sipcode_warn_at(size_t i);
@@ -278,12 +307,16 @@ enum sipcode_frame_flag {
 
 /* Parses one SIP message at buf: start line, header fields (names case-
  * insensitive, compact forms, folded lines), the empty line and the body by
- * Content-Length. Leading CRLFs (keep-alives) are skipped. The caller passes
- * headers[0..cap); more header fields than cap is SIPCODE_ELIMIT. flags
- * combine enum sipcode_wire_flag and enum sipcode_frame_flag. On
- * SIPCODE_OK, *used is the bytes through the end of the body. Two
- * Content-Length values that disagree, a CSeq out of range, a non-numeric
- * Max-Forwards and the like are SIPCODE_EMALFORMED (or ERANGE) with diag. */
+ * Content-Length. Leading CRLFs (keep-alives) are skipped; a datagram that
+ * holds nothing else is SIPCODE_ENOTFOUND (a stream: SIPCODE_EINCOMPLETE).
+ * The caller passes headers[0..cap); more header fields than cap is
+ * SIPCODE_ELIMIT. flags combine enum sipcode_wire_flag and enum
+ * sipcode_frame_flag. On SIPCODE_OK, *used is the bytes through the end of
+ * the body. Two Content-Length values that disagree, a CSeq out of range, a
+ * non-numeric Max-Forwards and the like are SIPCODE_EMALFORMED (or ERANGE)
+ * with diag. Without SIPCODE_FRAME_STREAM the result is never EINCOMPLETE.
+ * SIPCODE_EVERSION (a start line with another version, the rest good) sets
+ * *out, *used and headers as SIPCODE_OK does, so a 505 can be built. */
 enum sipcode_err sipcode_parse_message(const char *buf, size_t len, unsigned flags,
                                        struct sipcode_header *headers, size_t cap,
                                        struct sipcode_message *out, size_t *used,
