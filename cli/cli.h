@@ -108,5 +108,6 @@ int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
 int cmd_format(struct cli *cli, int argc, char **argv);
+int cmd_parse(struct cli *cli, int argc, char **argv);
 
 #endif

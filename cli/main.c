@@ -10,6 +10,8 @@ static const char usage_text[] =
     "       sipcode list [OPTIONS] [--class N] [--status S]\n"
     "       sipcode search [OPTIONS] WORD...\n"
     "       sipcode format [OPTIONS] CODE [--reason TEXT]\n"
+    "       sipcode parse [OPTIONS] [--lenient] [--stream] [FILE|-]\n"
+    "       sipcode parse [OPTIONS] [--lenient] --line TEXT\n"
     "       sipcode help | --help | --version\n"
     "\n"
     "Know, check and produce SIP response codes (100 Trying .. 608 Rejected).\n"
@@ -25,6 +27,10 @@ static const char usage_text[] =
     "                        (prefix match, case-insensitive)\n"
     "  format CODE           the status line for CODE, CRLF included, with the\n"
     "                        registered phrase or --reason TEXT\n"
+    "  parse [FILE|-]        checks one SIP message (request or response) and\n"
+    "                        shows its start line, top Via, Call-ID, CSeq, tags,\n"
+    "                        Reason, Warning and header fields; exit 1 with the\n"
+    "                        fault and its byte offset when it is malformed\n"
     "\n"
     "Options (any command):\n"
     "  -f, --format FORMAT   text (default), json or tsv\n"
@@ -39,11 +45,18 @@ static const char usage_text[] =
     "  -s, --status S        only status S: current, deprecated, historic,\n"
     "                        unregistered, or registered (current + deprecated)\n"
     "\n"
+    "Options of parse:\n"
+    "  -l, --lenient         accept the tolerances seen in the wild: bare LF,\n"
+    "                        extra spaces, no SP after the code, sip/2.0,\n"
+    "                        any printable reason phrase\n"
+    "      --stream          frame as on TCP: Content-Length is mandatory\n"
+    "      --line TEXT       parse one status or request line (CRLF optional)\n"
+    "\n"
     "Options of format:\n"
     "  -r, --reason TEXT     reason phrase to use instead of the registered one\n"
     "\n"
     "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
-    "2 usage error, 3 output error. See sipcode(1).\n";
+    "2 usage error, 3 I/O error. See sipcode(1).\n";
 
 static int print_version(void)
 {
@@ -75,6 +88,7 @@ int main(int argc, char **argv)
         {"list", cmd_list},
         {"search", cmd_search},
         {"format", cmd_format},
+        {"parse", cmd_parse},
     };
     size_t c;
 

@@ -166,6 +166,50 @@ run format -f json 486
 expect_json "format json"
 json_eval "format json fields" '$j->{code} == 486 && $j->{reason} eq "Busy Here" && $j->{line} eq "SIP/2.0 486 Busy Here\r\n"'
 
+# ---- parse ------------------------------------------------------------------
+for v in "$ROOT"/tests/vectors/rfc3261/*.sip; do
+    run parse "$v"
+    expect_rc "parse $(basename "$v")" 0
+done
+printf 'SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776;rport=5060\r\nFrom: <sip:a@b>;tag=1928\r\nTo: <sip:c@d>;tag=a6c8\r\nCall-ID: a84b4c76e66710\r\nCSeq: 314159 INVITE\r\nReason: Q.850;cause=17;text="User busy"\r\nWarning: 399 example.com "Busy on another line"\r\nRetry-After: 60\r\nContent-Length: 0\r\n\r\n' >"$TMP/r486"
+run parse "$TMP/r486"
+expect_rc "parse 486" 0
+expect_out "parse 486" "486 Busy Here (registered phrase)"
+expect_out "parse 486" "call-id    a84b4c76e66710"
+expect_out "parse 486" "Q.850 cause 17"
+run parse --format json "$TMP/r486"
+expect_json "parse json"
+json_eval "parse json fields" '$j->{code} == 486 && $j->{cseq} == 314159 && $j->{cseq_method} eq "INVITE" && $j->{call_id} eq "a84b4c76e66710" && $j->{via}{branch} eq "z9hG4bK776" && $j->{reason_headers}[0]{cause} == 17 && $j->{warning_headers}[0]{code} == 399 && $j->{retry_after} == 60 && $j->{well_formed}'
+"$SIPCODE" parse - <"$TMP/r486" >"$TMP/out" 2>"$TMP/err" && pass || fail "parse from stdin"
+sed 's/CSeq: 314159 INVITE/CSeq: 2147483648 INVITE/' "$TMP/r486" >"$TMP/bad"
+run parse "$TMP/bad"
+expect_rc "parse CSeq out of range" 1
+grep -q '^sipcode: .*byte [0-9]*: .*(SIPCODE_ERANGE)$' "$TMP/err" && pass || fail "parse CSeq: stderr names the fault and offset: $err"
+expect_one_error_line "parse CSeq out of range"
+sed 's/Reason: Q.850;cause=17;text="User busy"/Reason: Q.850;cause=17;text="unterminated/' "$TMP/r486" >"$TMP/bad"
+run parse "$TMP/bad"
+expect_rc "parse bad Reason" 1
+grep -q 'Reason header: byte' "$TMP/err" && pass || fail "parse bad Reason: $err"
+run parse "$TMP/does-not-exist"
+expect_rc "parse missing file" 3
+expect_one_error_line "parse missing file"
+run parse --line 'SIP/2.0 486 Busy Here'
+expect_rc "parse --line" 0
+expect_out "parse --line" "486 Busy Here"
+for bad in 'SIP/2.0 99 X' 'SIP/2.0 1000 X' 'SIP/2.0 2OO OK' 'SIP/2.0 +200 OK' 'SIP/2.0 0200 OK' 'SIP/2.0 4294967301 X' 'sip/2.0 200 OK'; do
+    run parse --line "$bad"
+    expect_rc "parse --line '$bad'" 1
+    expect_one_error_line "parse --line '$bad'"
+done
+run parse --line 'SIP/3.0 200 OK'
+expect_rc "parse --line SIP/3.0" 1
+grep -qF 'SIPCODE_EVERSION' "$TMP/err" && pass || fail "SIP/3.0: version not reported: $err"
+expect_out "parse --line SIP/3.0" "SIP/3.0 200"
+run parse --lenient --line 'sip/2.0  200'
+expect_rc "parse --lenient" 0
+run parse --line 'INVITE sip:bob@example.com SIP/2.0' --format json
+json_eval "request line json" '$j->{kind} eq "request" && $j->{method} eq "INVITE" && $j->{uri} eq "sip:bob\@example.com"'
+
 # ---- usage and errors -------------------------------------------------------------
 run
 expect_rc "no args" 2
