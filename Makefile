@@ -26,7 +26,7 @@ CFLAGS      ?= -O2 -g
 ALL_CFLAGS  := -std=c11 $(WARN) $(CFLAGS) -Iinclude
 LDFLAGS     ?=
 
-LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c lib/wire/*.c)
+LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c lib/wire/*.c lib/semantics/*.c)
 CLI_SRC     := $(wildcard cli/*.c)
 TEST_SRC    := $(wildcard tests/unit/*.c)
 
@@ -78,7 +78,7 @@ $(SIPCODE): $(CLI_OBJ) $(STATIC_LIB)
 $(UNIT): $(TEST_OBJ) $(STATIC_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB)
 
-$(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
+$(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
 
 # ---- the generated registry ------------------------------------------------
 $(GEN): data/gen_registry.c

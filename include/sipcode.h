@@ -2,7 +2,8 @@
  *
  * Layers (lowest first): core (errors, slices, version), registry (every
  * response code and what it means), wire (parsers and formatters for status
- * lines, Reason, Warning and message framing). */
+ * lines, Reason, Warning and message framing), semantics (best response,
+ * Q.850 mapping, what a response must carry and what it does). */
 #ifndef SIPCODE_H
 #define SIPCODE_H
 
@@ -10,5 +11,6 @@
 #include "sipcode/codes.h"
 #include "sipcode/registry.h"
 #include "sipcode/wire.h"
+#include "sipcode/semantics.h"
 
 #endif /* SIPCODE_H */
