@@ -27,6 +27,9 @@ static const struct sipcode_header_rule headers_305[] = {
 static const struct sipcode_header_rule headers_401[] = {
     {"WWW-Authenticate", SIPCODE_LEVEL_MUST},
 };
+static const struct sipcode_header_rule headers_404[] = {
+    {"Retry-After", SIPCODE_LEVEL_MAY},
+};
 static const struct sipcode_header_rule headers_405[] = {
     {"Allow", SIPCODE_LEVEL_MUST},
 };
@@ -234,7 +237,7 @@ const struct sipcode_info sipcode__registry[] = {
      "Seed 001 adds that 403 \"sometimes\" means the receiver rejected the call; RFC 3261 section 21.4.4 defines it as a server refusing the request where authorization will not help and the request should not be repeated. A callee declining a call has 603 (Decline) or 486 for that."},
     {404, 4, "Not Found", "NOT_FOUND", SIPCODE_STATUS_CURRENT,
      "RFC 3261", "21.4.5", "", "",
-     0x0fu, SIPCODE_SCOPE_END_TO_END, NULL, 0,
+     0x0fu, SIPCODE_SCOPE_END_TO_END, headers_404, 1,
      "User not found",
      "The server knows for sure that the user named in the Request-URI does not exist in that domain. It is also the answer when the domain in the Request-URI is not one the server is responsible for. The statement is about this server only: the caller may reach the person under another address, but resending the same URI here will not help.",
      "Check the user part of the Request-URI (number normalisation, prefixes, a missing or extra +) and the domain. For your own subscribers, see whether the user is provisioned and registered, and whether the proxy treats the domain as local. Expired or misrouted registrations are a frequent cause.",
