@@ -2,7 +2,7 @@
 # run.sh - build and run sipcode's benchmarks against peer libraries.
 #
 #   bash bench/run.sh            (or: make bench)   every benchmark
-#   bash bench/run.sh phrase                         only the named ones
+#   bash bench/run.sh phrase response                only the named ones
 #
 # Each benchmark is a bench_<name> function below; add one and list its name in
 # BENCHMARKS. The report of each goes to stdout and to build/bench/<name>.txt,
@@ -21,7 +21,7 @@ set -o pipefail # a failing benchmark must fail the run, not hide behind tee
 
 cd "$(dirname "$0")/.."
 
-BENCHMARKS="phrase"
+BENCHMARKS="phrase status_line response"
 BUILD=${BUILD:-build}
 OUT=$BUILD/bench
 CC=${CC:-cc}
@@ -37,9 +37,10 @@ sh tools/deps.sh bench
 make -s BUILD="$BUILD" "$BUILD/libsipcode.a"
 mkdir -p "$OUT"
 
+# libre's static archive needs what its pkg-config file lists as private.
 case $BENCH_PEER_LINK in
-static) static_on="-Wl,-Bstatic" static_off="-Wl,-Bdynamic" ;;
-shared) static_on="" static_off="" ;;
+static) static_on="-Wl,-Bstatic" static_off="-Wl,-Bdynamic" re_libs="--static --libs" ;;
+shared) static_on="" static_off="" re_libs="--libs" ;;
 *) echo "run.sh: BENCH_PEER_LINK must be static or shared" >&2; exit 2 ;;
 esac
 
@@ -69,6 +70,7 @@ context() {
     echo "sipcode:   $(sipcode_version)"
     echo "oSIP2:     libosip2-dev $(pkg_version libosip2-dev)"
     echo "sofia-sip: libsofia-sip-ua-dev $(pkg_version libsofia-sip-ua-dev)"
+    echo "libre:     libre-dev $(pkg_version libre-dev)"
     echo "compiler:  $($CC --version | head -n 1)"
     echo "cpu:       $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
         "($(getconf _NPROCESSORS_ONLN) online; pinned: ${pin:-no})"
@@ -99,6 +101,24 @@ bench_phrase() {
         "$BENCH_CFLAGS -Iinclude $(pkg-config --cflags sofia-sip-ua)" \
         "$BUILD/libsipcode.a $static_on -losipparser2 $(pkg-config --libs sofia-sip-ua) $static_off" \
         bench/phrase_bench.c
+}
+
+# status_line: status lines per second, against sofia-sip's sip_status_make().
+bench_status_line() {
+    run_bench status_line status_line_bench \
+        "$BENCH_CFLAGS -Iinclude $(pkg-config --cflags sofia-sip-ua)" \
+        "$BUILD/libsipcode.a $static_on $(pkg-config --libs sofia-sip-ua) $static_off" \
+        bench/status_line_bench.c
+}
+
+# response: code, CSeq and Call-ID from full responses per second, against
+# oSIP2's osip_message_parse() and libre's sip_msg_decode().
+bench_response() {
+    # shellcheck disable=SC2086  # re_libs holds two options
+    run_bench response response_bench \
+        "$BENCH_CFLAGS -Iinclude $(pkg-config --cflags libre)" \
+        "$BUILD/libsipcode.a $static_on -losipparser2 $(pkg-config $re_libs libre) $static_off" \
+        bench/response_bench.c
 }
 
 # shellcheck disable=SC2086  # the list is space-separated on purpose
