@@ -129,6 +129,31 @@ static void status_line_table(void)
     }
 }
 
+/* Strict lines take a fast path; VERSION_CASE sends the same bytes through
+ * the general parser, which must agree on every strict case. */
+static void fast_path_agrees_with_general_parser(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof status_cases / sizeof *status_cases; i++) {
+        struct sipcode_status_line a, b;
+        size_t ua = 0, ub = 0;
+        enum sipcode_err ea, eb;
+        if (status_cases[i].flags || status_cases[i].len < 4 ||
+            memcmp(status_cases[i].line, "SIP/", 4) != 0)
+            continue;
+        ea = sipcode_parse_status_line(status_cases[i].line, status_cases[i].len, 0, &a, &ua,
+                                       NULL);
+        eb = sipcode_parse_status_line(status_cases[i].line, status_cases[i].len,
+                                       SIPCODE_LENIENT_VERSION_CASE, &b, &ub, NULL);
+        CHECK_INT(ea, eb);
+        if (ea == SIPCODE_OK && eb == SIPCODE_OK) {
+            CHECK_INT(ua, ub);
+            CHECK_INT(a.code, b.code);
+            CHECK(a.reason.ptr == b.reason.ptr && a.reason.len == b.reason.len);
+        }
+    }
+}
+
 static void status_line_version_is_reported(void)
 {
     struct sipcode_status_line sl;
@@ -319,6 +344,7 @@ static void request_line_format_round_trip(void)
 static const struct test_case lines_tests[] = {
     {"status_line_table", status_line_table},
     {"status_line_version_is_reported", status_line_version_is_reported},
+    {"fast_path_agrees_with_general_parser", fast_path_agrees_with_general_parser},
     {"every_prefix_is_incomplete", every_prefix_is_incomplete},
     {"too_long_line_is_a_limit", too_long_line_is_a_limit},
     {"status_line_format_round_trip", status_line_format_round_trip},
