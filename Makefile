@@ -42,7 +42,8 @@ SIPCODE     := $(BUILD)/sipcode
 UNIT        := $(BUILD)/unit-tests
 GEN         := $(BUILD)/gen_registry
 
-GENERATED   := lib/registry/registry_data.c include/sipcode/codes.h lib/wire/warn_data.c
+GENERATED   := lib/registry/registry_data.c include/sipcode/codes.h lib/wire/warn_data.c \
+               lib/semantics/q850_data.c
 
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
@@ -90,14 +91,21 @@ $(BUILD)/gen_warn: data/gen_warn.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
 
-regen: $(GEN) $(BUILD)/gen_warn
+# The Q.850 tables (data/q850.txt, data/q850_map.txt) have their own generator.
+$(BUILD)/gen_q850: data/gen_q850.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+
+regen: $(GEN) $(BUILD)/gen_warn $(BUILD)/gen_q850
 	$(GEN) data/codes.txt lib/registry/registry_data.c include/sipcode/codes.h
 	$(BUILD)/gen_warn data/warn_codes.txt lib/wire/warn_data.c
+	$(BUILD)/gen_q850 data/q850.txt data/q850_map.txt lib/semantics/q850_data.c
 
-check-regen: $(GEN) $(BUILD)/gen_warn
+check-regen: $(GEN) $(BUILD)/gen_warn $(BUILD)/gen_q850
 	@mkdir -p $(BUILD)/regen
 	$(GEN) data/codes.txt $(BUILD)/regen/registry_data.c $(BUILD)/regen/codes.h
 	$(BUILD)/gen_warn data/warn_codes.txt $(BUILD)/regen/warn_data.c
+	$(BUILD)/gen_q850 data/q850.txt data/q850_map.txt $(BUILD)/regen/q850_data.c
 	@cmp lib/registry/registry_data.c $(BUILD)/regen/registry_data.c && \
 	 cmp include/sipcode/codes.h $(BUILD)/regen/codes.h && \
 	 echo "check-regen: generated table matches data/codes.txt" || \
@@ -105,6 +113,9 @@ check-regen: $(GEN) $(BUILD)/gen_warn
 	@cmp lib/wire/warn_data.c $(BUILD)/regen/warn_data.c && \
 	 echo "check-regen: generated table matches data/warn_codes.txt" || \
 	 { echo "check-regen: FAILED: lib/wire/warn_data.c differs from data/warn_codes.txt; run 'make regen'"; exit 1; }
+	@cmp lib/semantics/q850_data.c $(BUILD)/regen/q850_data.c && \
+	 echo "check-regen: generated table matches data/q850.txt and data/q850_map.txt" || \
+	 { echo "check-regen: FAILED: lib/semantics/q850_data.c differs from data/q850*.txt; run 'make regen'"; exit 1; }
 
 # ---- tests ----------------------------------------------------------------
 deps:
@@ -193,7 +204,7 @@ bench: $(STATIC_LIB)
 	bash bench/run.sh
 
 FORMAT_SRC := $(filter-out $(GENERATED),$(LIB_SRC) $(CLI_SRC) $(TEST_SRC) \
-  $(wildcard include/*.h include/sipcode/*.h lib/*/*.h cli/*.h fuzz/*.c bench/*.c) data/gen_registry.c data/gen_warn.c)
+  $(wildcard include/*.h include/sipcode/*.h lib/*/*.h cli/*.h fuzz/*.c bench/*.c) data/gen_registry.c data/gen_warn.c data/gen_q850.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -56,6 +56,10 @@ void cli_finish_options(struct cli *cli);
 /* Flushes and checks the output stream; CLI_EXIT_IO on a write error. */
 int cli_finish_output(struct cli *cli, int status);
 
+/* Reads all of f into a malloc'd buffer (cli/input.c); NULL with errno set
+ * on failure, EFBIG past the size limit. */
+char *cli_read_all(FILE *f, size_t *len);
+
 /* ---- text output (cli/text.c) ------------------------------------------ */
 
 /* ANSI escape for a role when colour is on, else "". */
@@ -109,5 +113,8 @@ int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
 int cmd_format(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
+int cmd_q850(struct cli *cli, int argc, char **argv);
+int cmd_lint(struct cli *cli, int argc, char **argv);
 
+int cmd_pick(struct cli *cli, int argc, char **argv);
 #endif

@@ -10,48 +10,8 @@
 
 #include "cli.h"
 
-#define MAX_INPUT (SIPCODE_MAX_CONTENT_LENGTH + 1024u * 1024u)
 #define MAX_HEADERS 256
 #define MAX_LIST 32
-
-/* Reads all of f into a malloc'd buffer; NULL and errno on failure. */
-static char *read_all(FILE *f, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        size_t got;
-        if (n == cap) {
-            char *bigger;
-            if (cap >= MAX_INPUT) {
-                free(buf);
-                errno = EFBIG;
-                return NULL;
-            }
-            cap *= 2;
-            bigger = realloc(buf, cap);
-            if (!bigger) {
-                free(buf);
-                return NULL;
-            }
-            buf = bigger;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                free(buf);
-                errno = EIO;
-                return NULL;
-            }
-            break;
-        }
-    }
-    *len = n;
-    return buf;
-}
 
 static void json_slice(struct cli_json *j, const char *key, struct sipcode_slice s)
 {
@@ -491,7 +451,7 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
             return CLI_EXIT_IO;
         }
     }
-    buf = read_all(f, &len);
+    buf = cli_read_all(f, &len);
     if (f != stdin)
         fclose(f);
     if (!buf) {

@@ -12,6 +12,11 @@ static const char usage_text[] =
     "       sipcode format [OPTIONS] CODE [--reason TEXT]\n"
     "       sipcode parse [OPTIONS] [--lenient] [--stream] [FILE|-]\n"
     "       sipcode parse [OPTIONS] [--lenient] --line TEXT\n"
+    "       sipcode q850 [OPTIONS] [--profile NAME] CAUSE | --from-sip CODE\n"
+    "       sipcode q850 [OPTIONS] --list | --profiles\n"
+    "       sipcode lint [OPTIONS] [--lenient] [FILE|-] | --rules\n"
+    "       sipcode pick [OPTIONS] [--policy P] [--cancelled] CODE[L]...\n"
+    "       sipcode pick [OPTIONS] --compare [--cancelled] CODE[L]...\n"
     "       sipcode help | --help | --version\n"
     "\n"
     "Know, check and produce SIP response codes (100 Trying .. 608 Rejected).\n"
@@ -31,7 +36,20 @@ static const char usage_text[] =
     "                        shows its start line, top Via, Call-ID, CSeq, tags,\n"
     "                        Reason, Warning and header fields; exit 1 with the\n"
     "                        fault and its byte offset when it is malformed\n"
-    "\n"
+    "  lint [FILE|-]         checks every SIP response in the input: code status,\n"
+    "                        phrase, headers the code needs, Reason, Warning,\n"
+    "                        tags, the CSeq method; exit 1 on error findings\n"
+    "  q850 CAUSE            the SIP response a gateway sends for a Q.850 cause\n"
+    "                        (0..127), with the cause's name and the rule and\n"
+    "                        source that decide it (RFC 3398 by default)\n"
+    "  pick CODE[L]...       the response a forking proxy forwards, given each\n"
+    "                        branch's final response (L or :local: made up by\n"
+    "                        the proxy, e.g. 408L for a timeout), and the rule\n"
+    "                        that chose it (RFC 3261 16.7 by default)\n"
+    "\n";
+
+/* Split in two: ISO C only promises string literals of 4095 bytes. */
+static const char usage_options[] =
     "Options (any command):\n"
     "  -f, --format FORMAT   text (default), json or tsv\n"
     "      --color WHEN      auto (default: only on a terminal), always, never;\n"
@@ -51,6 +69,23 @@ static const char usage_text[] =
     "                        any printable reason phrase\n"
     "      --stream          frame as on TCP: Content-Length is mandatory\n"
     "      --line TEXT       parse one status or request line (CRLF optional)\n"
+    "\n"
+    "Options of lint:\n"
+    "  -l, --lenient         frame with the same tolerances as parse --lenient\n"
+    "      --rules           list every check: id, severity, summary, reference\n"
+    "\n"
+    "Options of q850:\n"
+    "  -p, --profile NAME    mapping profile: rfc3398 (default), freeswitch,\n"
+    "                        asterisk, oracle-sbc (see --profiles)\n"
+    "      --from-sip CODE   the other way: the Q.850 cause for a SIP response\n"
+    "      --list            the Q.850 cause table\n"
+    "      --profiles        the mapping profiles with their title and source\n"
+    "\n"
+    "Options of pick:\n"
+    "      --policy P        rfc3261 (default), kamailio or opensips: whose\n"
+    "                        choice to reproduce (the stacks' tm modules)\n"
+    "      --cancelled       the request was cancelled (CANCEL received)\n"
+    "      --compare         what every policy forwards, side by side\n"
     "\n"
     "Options of format:\n"
     "  -r, --reason TEXT     reason phrase to use instead of the registered one\n"
@@ -89,6 +124,9 @@ int main(int argc, char **argv)
         {"search", cmd_search},
         {"format", cmd_format},
         {"parse", cmd_parse},
+        {"lint", cmd_lint},
+        {"q850", cmd_q850},
+        {"pick", cmd_pick},
     };
     size_t c;
 
@@ -100,6 +138,7 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (looks_like_help(argv[i])) {
             fputs(usage_text, stdout);
+            fputs(usage_options, stdout);
             return cli_finish_output(&cli, CLI_EXIT_OK);
         }
         if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)

@@ -61,15 +61,20 @@ struct sipcode_pick_result {
 };
 
 /* Chooses the response to forward among n branch replies (n may be 0).
- * Unknown codes are ranked as the x00 of their class. options NULL means
- * the RFC 3261 policy. Errors: SIPCODE_EINVAL (NULL out, or NULL branches
- * with n > 0). */
+ * Unknown codes are ranked as the x00 of their class (rfc3261 policy; the
+ * peer policies rank them by their own number, as those stacks do). A 2xx
+ * always wins (forwarded at once). options NULL means the RFC 3261 policy.
+ * Errors: SIPCODE_EINVAL (NULL out, NULL branches with n > 0, or a policy
+ * outside the enum). */
 enum sipcode_err sipcode_pick_best(const struct sipcode_branch_reply *branches, size_t n,
                                    const struct sipcode_pick_options *options,
                                    struct sipcode_pick_result *out);
 
 /* "rfc3261", "kamailio", "opensips"; NULL for junk. */
 const char *sipcode_policy_name(enum sipcode_pick_policy policy);
+/* "no-final", "global-failure", "lowest-class", "preferred-4xx",
+ * "cancelled-487", "policy-order"; NULL for junk. */
+const char *sipcode_pick_rule_name(enum sipcode_pick_rule rule);
 /* Parses a policy name (case-insensitive); SIPCODE_ENOTFOUND when unknown. */
 enum sipcode_err sipcode_policy_from_name(const char *name, size_t len,
                                           enum sipcode_pick_policy *out);
@@ -108,14 +113,17 @@ struct sipcode_mapping {
 };
 
 /* Q.850 cause -> SIP response under profile p (NULL: rfc3398). Errors:
- * SIPCODE_ERANGE for a cause outside 0..127. */
+ * SIPCODE_ERANGE for a cause outside 0..127, SIPCODE_EINVAL for NULL out. */
 enum sipcode_err sipcode_q850_to_sip(const struct sipcode_q850_profile *p, int cause,
                                      struct sipcode_mapping *out);
 
 /* SIP response -> Q.850 cause under profile p (NULL: rfc3398). When reasons
- * (the response's parsed Reason values, may be NULL/0) hold a Q.850 cause, it
- * takes precedence (RFC 6432 section 3) and from_reason is set. Errors:
- * SIPCODE_ERANGE for a code outside 100..699. */
+ * (the response's parsed Reason values, may be NULL/0) hold a Q.850 cause in
+ * 1..127, it takes precedence and from_reason is set: RFC 6432 section 3 lets
+ * any response but 100 carry the cause the far end really used, and, like
+ * RFC 3398's preference for an encapsulated REL, sipcode trusts it over a
+ * table. Errors: SIPCODE_ERANGE for a code outside 100..699, SIPCODE_EINVAL
+ * for NULL out. */
 enum sipcode_err sipcode_sip_to_q850(const struct sipcode_q850_profile *p, int code,
                                      const struct sipcode_reason *reasons, size_t reason_count,
                                      struct sipcode_mapping *out);
@@ -124,7 +132,8 @@ enum sipcode_err sipcode_sip_to_q850(const struct sipcode_q850_profile *p, int c
 
 /* What a final response to a request inside a dialog does to it (RFC 5057). */
 enum sipcode_dialog_effect {
-    SIPCODE_EFFECT_NONE = 0,        /* provisional or 2xx: nothing ends */
+    SIPCODE_EFFECT_NONE = 0,        /* provisional or 2xx: nothing ends (a 2xx to BYE
+                                       ends the invite usage: USAGE) */
     SIPCODE_EFFECT_TRANSACTION,     /* only the transaction failed */
     SIPCODE_EFFECT_USAGE,           /* the usage (invite session, subscription) ends */
     SIPCODE_EFFECT_DIALOG,          /* the dialog and every usage end */
@@ -165,6 +174,43 @@ enum sipcode_err sipcode_response_effect(int code, const char *method, size_t me
  * rules and returns the total count. */
 size_t sipcode_response_headers(int code, const char *method, size_t method_len,
                                 struct sipcode_header_rule *out, size_t cap);
+
+/* ---- response linter ------------------------------------------------------- */
+
+enum sipcode_severity {
+    SIPCODE_SEVERITY_INFO = 0,    /* allowed, but worth knowing */
+    SIPCODE_SEVERITY_WARNING = 1, /* legal on the wire, likely a mistake or an interop risk */
+    SIPCODE_SEVERITY_ERROR = 2    /* breaks a MUST of an RFC */
+};
+
+/* One check of the linter; ids are stable and documented in sipcode(1). */
+struct sipcode_lint_rule {
+    const char *id;                /* "missing-mandatory-header" */
+    enum sipcode_severity severity;
+    const char *summary;           /* one line, our words */
+    const char *reference;         /* "RFC 3261 section 8.2.6.2" */
+};
+
+size_t sipcode_lint_rule_count(void);
+const struct sipcode_lint_rule *sipcode_lint_rule_at(size_t i);
+/* The rule with id (exact match), or NULL. */
+const struct sipcode_lint_rule *sipcode_lint_rule_find(const char *id, size_t len);
+
+struct sipcode_finding {
+    const struct sipcode_lint_rule *rule;
+    size_t offset;                /* where in the message, from its first byte */
+    struct sipcode_slice subject; /* what it is about (a header name, a phrase, a code);
+                                     into the message or static; may be empty */
+};
+
+/* Checks one framed response (msg from sipcode_parse_message() over buf).
+ * Writes up to cap findings in message order of their checks and returns
+ * the total number found (call with cap 0 to count). A request yields the
+ * single finding "not-a-response". */
+size_t sipcode_lint_response(const char *buf, const struct sipcode_message *msg,
+                             struct sipcode_finding *out, size_t cap);
+
+const char *sipcode_severity_name(enum sipcode_severity severity); /* "error"; NULL for junk */
 
 #ifdef __cplusplus
 }

@@ -261,5 +261,221 @@ if [ "$opts_help" = "$opts_man" ]; then pass; else
     fail "options differ between --help and docs/sipcode.1: $(diff <(echo "$opts_help") <(echo "$opts_man") | grep '^[<>]' | tr '\n' ' ')"
 fi
 
+# ---- q850 ---------------------------------------------------------------------
+# Cause -> SIP under RFC 3398 section 7.2.4.1 (the default profile).
+run q850 17
+expect_rc "q850 17" 0
+expect_out "q850 17" "17 User busy (normal event)"
+expect_out "q850 17" "486 Busy Here"
+expect_out "q850 17" "RFC 3398 section 7.2.4.1: 17 -> 486"
+run q850 17 --format json
+expect_json "q850 17 json"
+json_eval "q850 17 json fields" '$j->{code} == 486 && $j->{cause} == 17 && $j->{cause_name} eq "User busy" && $j->{profile} eq "rfc3398" && $j->{from_table} && !$j->{from_reason} && $j->{why} eq "RFC 3398 section 7.2.4.1: 17 -> 486"'
+run q850 1 -f json
+json_eval "q850 1 -> 404" '$j->{code} == 404 && $j->{cause} == 1'
+# 16 gives no response (BYE or CANCEL): code is null
+run q850 16 -f json
+json_eval "q850 16 no response" '!defined $j->{code} && $j->{cause} == 16 && $j->{from_table}'
+# 7.2.4.1's default: 500 for an unlisted cause, also for values Q.850 lacks and for 0
+for c in 0 4 10 45 126; do
+    run q850 "$c" -f json
+    json_eval "q850 $c default 500" '$j->{code} == 500 && $j->{cause} == '"$c"' && !$j->{from_table}'
+done
+run q850 10 -f json
+json_eval "q850 10 has no name" '!defined $j->{cause_name}'
+run q850 127
+expect_rc "q850 127" 0
+expect_out "q850 127" "500 Server Internal Error"
+
+# SIP -> cause under RFC 3398 section 8.2.6.1
+run q850 --from-sip 480
+expect_rc "q850 --from-sip 480" 0
+expect_out "q850 --from-sip 480" "18 No user responding"
+expect_out "q850 --from-sip 480" "RFC 3398 section 8.2.6.1: 480 -> 18"
+run q850 --from-sip 486 --format json
+expect_json "q850 --from-sip json"
+json_eval "q850 --from-sip 486 json" '$j->{code} == 486 && $j->{cause} == 17 && $j->{cause_name} eq "User busy" && $j->{direction} eq "sip-to-cause" && $j->{from_table}'
+run q850 --from-sip=503 -f json
+json_eval "q850 503 -> 41" '$j->{cause} == 41'
+run q850 --from-sip 487 -f json
+json_eval "q850 487 no cause" '!defined $j->{cause} && $j->{from_table}'
+# unlisted codes map to 31, not by the x00 rule (499 is not 400's 41)
+run q850 --from-sip 499 -f json
+json_eval "q850 499 -> 31" '$j->{cause} == 31 && !$j->{from_table}'
+
+# profiles
+run q850 21 --profile freeswitch -f json
+json_eval "freeswitch 21 -> 603" '$j->{code} == 603 && $j->{profile} eq "freeswitch" && $j->{why} =~ /^freeswitch: hangup_cause_to_sip\(\): 21 -> 603/'
+run q850 21 -p asterisk -f json
+json_eval "asterisk 21 -> 403" '$j->{code} == 403 && $j->{profile} eq "asterisk"'
+run q850 --from-sip 403 --profile=oracle-sbc -f json
+json_eval "oracle-sbc 403 -> 79" '$j->{cause} == 79'
+run q850 17 --profile oracle-sbc -f json
+json_eval "oracle-sbc has no cause -> SIP table" '!defined $j->{code} && !$j->{from_table}'
+run q850 17 --profile RFC3398
+expect_rc "profile name ignores case" 0
+
+# tsv
+run q850 17 -f tsv
+expect_rc "q850 tsv" 0
+head -1 "$TMP/out" | grep -q $'^profile\tdirection\tcode\tcause\tcause_name\tfrom_table\twhy$' && pass || fail "q850 tsv header: $(head -1 "$TMP/out")"
+grep -q $'^rfc3398\tcause-to-sip\t486\t17\tUser busy\t1\tRFC 3398 section 7.2.4.1: 17 -> 486$' "$TMP/out" && pass || fail "q850 tsv row"
+
+# --list and --profiles
+run q850 --list -f tsv
+expect_rc "q850 --list" 0
+[ $(($(wc -l <"$TMP/out") - 1)) -eq 71 ] && pass || fail "q850 --list: 71 causes, got $(($(wc -l <"$TMP/out") - 1))"
+grep -q $'^17\tUser busy\tnormal event\t' "$TMP/out" && pass || fail "q850 --list: 17 row"
+run q850 --list -f json
+expect_json "q850 --list json"
+json_eval "q850 --list json" 'scalar(@$j) == 71 && $j->[0]{cause} == 1 && $j->[-1]{cause} == 127'
+run q850 --list
+expect_out "q850 --list text" "Interworking, unspecified"
+run q850 --profiles
+expect_rc "q850 --profiles" 0
+for p in rfc3398 freeswitch asterisk oracle-sbc; do expect_out "q850 --profiles $p" "$p"; done
+run q850 --profiles -f json
+json_eval "q850 --profiles json" 'scalar(@$j) == 4 && $j->[0]{name} eq "rfc3398" && $j->[0]{default} && $j->[0]{source} =~ /7\.2\.4\.1/ && !grep { !$_->{title} || !$_->{source} } @$j'
+
+# rejected and usage errors
+for bad in 128 -1 abc 017 1000 ''; do
+    run q850 "$bad"
+    expect_rc "q850 bad cause '$bad'" 1
+    expect_one_error_line "q850 bad cause '$bad'"
+done
+for bad in 99 700 4861 abc; do
+    run q850 --from-sip "$bad"
+    expect_rc "q850 --from-sip '$bad'" 1
+    expect_one_error_line "q850 --from-sip '$bad'"
+done
+run q850
+expect_rc "q850 without cause" 2
+expect_one_error_line "q850 without cause"
+run q850 17 --profile nope
+expect_rc "q850 unknown profile" 2
+expect_one_error_line "q850 unknown profile"
+run q850 17 --from-sip 486
+expect_rc "q850 cause and --from-sip" 2
+run q850 17 18
+expect_rc "q850 two causes" 2
+run q850 --list --profiles
+expect_rc "q850 --list --profiles" 2
+run q850 --bogus 17
+expect_rc "q850 unknown option" 2
+expect_one_error_line "q850 unknown option"
+run q850 --from-sip
+expect_rc "q850 --from-sip without value" 2
+
+# ---- pick ---------------------------------------------------------------------
+# The response a forking proxy forwards (RFC 3261 16.7 steps 5-7) and what
+# Kamailio's and OpenSIPS's tm modules forward instead.
+run pick 486 480 503
+expect_rc "pick 486 480 503" 0
+expect_out "pick 486 480 503" "480 Temporarily Unavailable"
+expect_out "pick 486 480 503" "lowest-class"
+expect_out "pick 486 480 503" "RFC 3261 16.7 step 6"
+expect_out "pick 486 480 503" "rfc3261"
+run pick 486 480 503 --format json
+expect_json "pick json"
+json_eval "pick json fields" '$j->{code} == 480 && $j->{chosen} == 480 && $j->{branch} == 1 && $j->{rule} eq "lowest-class" && $j->{why} =~ /^RFC 3261 16\.7 step 6/ && !$j->{remapped_503} && !$j->{aggregate_challenges} && $j->{policy} eq "rfc3261" && !$j->{cancelled} && @{$j->{branches}} == 3'
+run pick 503 -f json
+json_eval "pick 503 alone: 500 (16.7 step 6)" '$j->{code} == 500 && $j->{chosen} == 503 && $j->{remapped_503}'
+run pick 503 --policy opensips -f json
+json_eval "pick 503 opensips: no remap" '$j->{code} == 503 && !$j->{remapped_503} && $j->{why} =~ /^OpenSIPS/'
+run pick 503 --policy=kamailio -f json
+json_eval "pick 503 kamailio: remap_503_500" '$j->{code} == 500 && $j->{remapped_503} && $j->{why} =~ /remap_503_500/'
+run pick 503L --policy kamailio -f json
+json_eval "pick local 503 kamailio: sent as is" '$j->{code} == 503 && $j->{branches}[0]{local}'
+run pick -f json
+json_eval "pick nothing: 408" '$j->{code} == 408 && !defined $j->{chosen} && !defined $j->{branch} && $j->{rule} eq "no-final"'
+run pick 180 -f json
+json_eval "pick provisional only: 408" '$j->{code} == 408 && $j->{rule} eq "no-final"'
+run pick 401 407 486 -f json
+json_eval "pick 401/407: aggregate (16.7 step 7)" '$j->{code} == 401 && $j->{aggregate_challenges} && $j->{rule} eq "preferred-4xx"'
+run pick 302 600 200 -f json
+json_eval "pick 2xx wins at once" '$j->{code} == 200 && $j->{branch} == 2'
+run pick 408:local 503 --cancelled --policy KAMAILIO
+expect_rc "pick kamailio cancelled local" 0
+expect_out "pick kamailio cancelled local" "487 Request Terminated"
+expect_out "pick kamailio cancelled local" "made locally"
+run pick 499 403
+expect_out "pick unknown code" "499 (unregistered: acts as 400 Bad Request)"
+# --compare: where the policies differ
+run pick --compare 500 408 -f json
+expect_json "pick compare json"
+json_eval "compare {500, 408}" '!$j->{agree} && $j->{results}[0]{policy} eq "rfc3261" && $j->{results}[0]{code} == 408 && $j->{results}[1]{code} == 408 && $j->{results}[2]{code} == 500 && $j->{results}[2]{rule} eq "policy-order"'
+run pick --compare --cancelled 404 487 -f json
+json_eval "compare {404, 487} cancelled" '$j->{cancelled} && $j->{results}[0]{code} == 404 && $j->{results}[1]{code} == 404 && $j->{results}[2]{code} == 487 && $j->{results}[2]{rule} eq "cancelled-487"'
+run pick --compare 499 403 -f json
+json_eval "compare {499, 403}" '$j->{results}[0]{code} == 499 && $j->{results}[1]{code} == 403 && $j->{results}[2]{code} == 403'
+run pick --compare 603 600 -f json
+json_eval "compare 6xx: lowest vs first" '$j->{results}[0]{code} == 600 && $j->{results}[1]{code} == 600 && $j->{results}[2]{code} == 603'
+run pick --compare 600 302 -f json
+json_eval "compare {600, 302}: all agree" '$j->{agree} && $j->{results}[2]{code} == 600'
+run pick --compare 486 480 503
+expect_rc "pick --compare text" 0
+expect_out "pick --compare text" "kamailio"
+expect_out "pick --compare text" "opensips"
+expect_out "pick --compare text" "The policies agree."
+run pick --compare 503
+expect_out "pick --compare 503 text" "The policies differ."
+run pick --compare 486 503 -f tsv
+[ "$(head -1 "$TMP/out")" = $'policy\tcode\tchosen\tbranch\trule\tremapped_503\taggregate_challenges\twhy' ] && pass || fail "pick tsv header: $(head -1 "$TMP/out")"
+[ "$(tail -n +2 "$TMP/out" | cut -f1,2 | tr '\n' ' ')" = $'rfc3261\t486 kamailio\t486 opensips\t486 ' ] && pass || fail "pick tsv rows: $(cut -f1,2 "$TMP/out" | tr '\n' ' ')"
+# errors
+for bad in 700 99 48 4860 abc 486X L :local 486:remote ''; do
+    run pick 486 "$bad"
+    expect_rc "pick bad branch '$bad'" 1
+    expect_one_error_line "pick bad branch '$bad'"
+done
+run pick 486 --policy nope
+expect_rc "pick bad policy" 2
+expect_one_error_line "pick bad policy"
+run pick 486 --policy
+expect_rc "pick --policy without value" 2
+run pick --compare --policy rfc3261 486
+expect_rc "pick --compare with --policy" 2
+run pick 486 --bogus
+expect_rc "pick unknown option" 2
+expect_one_error_line "pick unknown option"
+run pick $(seq 200 264)
+expect_rc "pick too many branches" 2
+run --help
+expect_out "help names pick" "pick CODE[L]..."
+
+# ---- lint -----------------------------------------------------------------
+# Golden files: tests/lint/<rule-id>.sip triggers that rule (and nothing else);
+# <name>.expected holds the reviewed TSV findings.
+for exp in "$ROOT"/tests/lint/*.expected; do
+    name=$(basename "$exp" .expected)
+    (cd "$ROOT" && "$SIPCODE" lint --format tsv "tests/lint/$name.sip") >"$TMP/lint" 2>/dev/null
+    tail -n +2 "$TMP/lint" | cmp -s - "$exp" && pass || fail "lint golden $name: got $(tail -n +2 "$TMP/lint" | tr '\t\n' ' |')"
+done
+for id in $("$SIPCODE" lint --rules --format tsv | tail -n +2 | cut -f1); do
+    [ -f "$ROOT/tests/lint/$id.sip" ] && grep -q "	$id	" "$ROOT/tests/lint/$id.expected" && pass || fail "lint rule $id has no golden test"
+done
+run lint "$ROOT/tests/lint/missing-mandatory-header.sip"
+expect_rc "lint error finding" 1
+run lint "$ROOT/tests/lint/deprecated-code.sip"
+expect_rc "lint warning only" 0
+expect_out "lint warning only" "1 message, 0 errors, 1 warning, 0 info"
+run lint "$ROOT/tests/lint/clean-486.sip"
+expect_rc "lint clean" 0
+expect_out "lint clean" "1 message, 0 errors, 0 warnings, 0 info"
+for v in "$ROOT"/tests/vectors/rfc3261/*.sip; do
+    head -c 4 "$v" | grep -q '^SIP/' || continue
+    run lint "$v"
+    if [ "$rc" -eq 0 ] && ! grep -qE ': (error|warning): ' "$TMP/out"; then pass; else fail "RFC example $(basename "$v") does not lint clean: $out"; fi
+done
+cat "$ROOT/tests/lint/clean-486.sip" "$ROOT/tests/lint/unregistered-code.sip" "$ROOT/tests/lint/missing-mandatory-header.sip" >"$TMP/three"
+run lint --format json "$TMP/three"
+expect_rc "lint three messages" 1
+expect_json "lint json"
+json_eval "lint json three messages" 'scalar(@{$j->{responses}}) == 3 && $j->{errors} == 1 && $j->{warnings} == 1 && $j->{responses}[1]{findings}[0]{id} eq "unregistered-code" && $j->{responses}[2]{findings}[0]{id} eq "missing-mandatory-header"'
+run lint --rules --format json
+json_eval "lint rules json" 'scalar(@$j) >= 18 && !(grep { !$_->{id} || !$_->{reference} } @$j)'
+run lint "$TMP/does-not-exist"
+expect_rc "lint missing file" 3
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
