@@ -197,26 +197,28 @@ static int fast_status_line(const char *buf, size_t len, unsigned flags,
         return 0;
     end = p + (len < SIPCODE_MAX_LINE ? len : SIPCODE_MAX_LINE);
     q = p + 12;
-    /* Eight, then four plain bytes per step: most phrases are short ASCII. */
-    while (end - q >= 8 && (phrase_plain[q[0]] & phrase_plain[q[1]] & phrase_plain[q[2]] &
-                            phrase_plain[q[3]] & phrase_plain[q[4]] & phrase_plain[q[5]] &
-                            phrase_plain[q[6]] & phrase_plain[q[7]]))
-        q += 8;
-    if (end - q >= 4 && (phrase_plain[q[0]] & phrase_plain[q[1]] & phrase_plain[q[2]] &
-                         phrase_plain[q[3]]))
-        q += 4;
-    for (; q < end; q++) {
-        if (phrase_plain[*q])
-            continue;
-        if (*q >= 0x80) {
+    for (;;) {
+        /* Eight plain bytes per step, then one at a time up to the next
+         * byte that is not plain: CR, UTF-8, '%' or something invalid. */
+        while (end - q >= 8 && (phrase_plain[q[0]] & phrase_plain[q[1]] & phrase_plain[q[2]] &
+                                phrase_plain[q[3]] & phrase_plain[q[4]] & phrase_plain[q[5]] &
+                                phrase_plain[q[6]] & phrase_plain[q[7]]))
+            q += 8;
+        while (q < end && phrase_plain[*q])
+            q++;
+        if (q == end || *q == '\r')
+            break;
+        if (*q >= 0xc2 && *q <= 0xdf && end - q >= 2 && (q[1] & 0xc0) == 0x80) {
+            q += 2; /* two-byte UTF-8 (Latin, Greek, Cyrillic...): the common case */
+        } else if (*q >= 0x80) {
             int short_input;
             size_t n = sipcode__utf8_sequence(q, (size_t)(end - q), &short_input);
             if (!n)
                 return 0;
-            q += n - 1;
-            continue;
+            q += n;
+        } else {
+            return 0;
         }
-        break;
     }
     if (q + 1 >= end || q[0] != '\r' || q[1] != '\n')
         return 0;
@@ -229,9 +231,14 @@ static int fast_status_line(const char *buf, size_t len, unsigned flags,
     return 1;
 }
 
-enum sipcode_err sipcode_parse_status_line(const char *buf, size_t len, unsigned flags,
-                                           struct sipcode_status_line *out, size_t *used,
-                                           struct sipcode_diag *diag)
+/* Kept out of line so the fast path's caller stays a small leaf function. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static enum sipcode_err
+parse_status_line_general(const char *buf, size_t len, unsigned flags,
+                          struct sipcode_status_line *out, size_t *used,
+                          struct sipcode_diag *diag)
 {
     struct scan s;
     struct sipcode_status_line line;
@@ -242,8 +249,6 @@ enum sipcode_err sipcode_parse_status_line(const char *buf, size_t len, unsigned
 
     if (!buf || !out || !used)
         return scan_fail(diag, 0, SIPCODE_EINVAL, "NULL argument");
-    if (fast_status_line(buf, len, flags, out, used))
-        return SIPCODE_OK;
     scan_init(&s, buf, len);
     if ((err = take_version(&s, flags, &line.version_major, &line.version_minor, &why)) != 0)
         return fail_here(&s, diag, err, why);
@@ -290,6 +295,15 @@ enum sipcode_err sipcode_parse_status_line(const char *buf, size_t len, unsigned
     if (line.version_major != 2 || line.version_minor != 0)
         return scan_fail(diag, 4, SIPCODE_EVERSION, "protocol version is not SIP/2.0");
     return SIPCODE_OK;
+}
+
+enum sipcode_err sipcode_parse_status_line(const char *buf, size_t len, unsigned flags,
+                                           struct sipcode_status_line *out, size_t *used,
+                                           struct sipcode_diag *diag)
+{
+    if (buf && out && used && fast_status_line(buf, len, flags, out, used))
+        return SIPCODE_OK;
+    return parse_status_line_general(buf, len, flags, out, used, diag);
 }
 
 /* URI scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 3.1). */
