@@ -26,7 +26,8 @@ CFLAGS      ?= -O2 -g
 ALL_CFLAGS  := -std=c11 $(WARN) $(CFLAGS) -Iinclude
 LDFLAGS     ?=
 
-LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c lib/wire/*.c lib/semantics/*.c)
+LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c lib/wire/*.c lib/semantics/*.c \
+                 lib/capture/*.c)
 CLI_SRC     := $(wildcard cli/*.c)
 TEST_SRC    := $(wildcard tests/unit/*.c)
 
@@ -79,7 +80,7 @@ $(SIPCODE): $(CLI_OBJ) $(STATIC_LIB)
 $(UNIT): $(TEST_OBJ) $(STATIC_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB)
 
-$(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
+$(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -Ilib/capture -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
 
 # ---- the generated registry ------------------------------------------------
 $(GEN): data/gen_registry.c

@@ -3,7 +3,8 @@
  * Layers (lowest first): core (errors, slices, version), registry (every
  * response code and what it means), wire (parsers and formatters for status
  * lines, Reason, Warning and message framing), semantics (best response,
- * Q.850 mapping, what a response must carry and what it does). */
+ * Q.850 mapping, what a response must carry and what it does), capture
+ * (per-code statistics over captured frames; this layer allocates). */
 #ifndef SIPCODE_H
 #define SIPCODE_H
 
@@ -12,5 +13,6 @@
 #include "sipcode/registry.h"
 #include "sipcode/wire.h"
 #include "sipcode/semantics.h"
+#include "sipcode/capture.h"
 
 #endif /* SIPCODE_H */

@@ -1,0 +1,119 @@
+/* Private to lib/capture: the engine's state, shared by the frame decoder
+ * (decode.c: link, IP, fragments, UDP, TCP) and the SIP counting (stats.c). */
+#ifndef SIPCODE_CAPTURE_INT_H
+#define SIPCODE_CAPTURE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sipcode/capture.h"
+#include "sipcode/wire.h"
+
+#define CODE_MIN     100
+#define CODE_SLOTS   600 /* 100..699, all the wire parser accepts */
+#define HIST_SUB     32
+#define HIST_BUCKETS (64 + 58 * HIST_SUB)
+#define MSG_HEADERS  256
+
+/* A remembered transaction or response, by a 64-bit hash of its key. */
+struct seen_entry {
+    uint64_t key; /* 0: empty slot */
+    uint64_t first_ts, last_ts;
+    uint32_t method;
+    uint32_t flags;
+};
+
+struct seen_table {
+    struct seen_entry *slots, *scratch;
+    size_t mask, count, max;
+};
+
+struct method_entry {
+    char name[SIPCODE_STATS_METHOD_LEN + 1];
+    size_t len;
+    uint64_t requests, retransmissions;
+    uint64_t *by_code; /* CODE_SLOTS */
+    uint64_t *hist[2]; /* HIST_BUCKETS each, allocated at the first sample */
+    uint64_t samples[2], max_ns[2];
+};
+
+struct reason_entry {
+    int code;
+    uint32_t method;
+    enum sipcode_reason_protocol protocol;
+    char protocol_name[32];
+    long cause;
+    uint64_t count;
+};
+
+struct tcp_seg {
+    struct tcp_seg *next; /* sorted by seq */
+    uint32_t seq;
+    size_t len;
+    uint8_t data[];
+};
+
+/* flow.synced */
+#define FLOW_SEARCH 0 /* looking for a start line; skipped bytes count as non_sip */
+#define FLOW_SYNCED 1 /* at a message boundary */
+#define FLOW_RESYNC 2 /* looking again after a gap or an error: skipped bytes not counted */
+
+#define FLOW_KEY_LEN 37 /* src[16] dst[16] sport[2] dport[2] family[1] */
+
+struct flow {
+    struct flow *hnext, *older, *newer;
+    uint8_t key[FLOW_KEY_LEN];
+    uint64_t hash, last_ts;
+    uint32_t next_seq;
+    int has_seq, synced;
+    uint8_t *buf; /* in-order bytes not yet framed */
+    size_t len, cap;
+    struct tcp_seg *ooo; /* out-of-order segments */
+    size_t ooo_bytes;
+};
+
+struct frag {
+    int used, v6;
+    uint8_t src[16], dst[16];
+    uint32_t id;
+    uint8_t proto;
+    uint64_t first_ts;
+    uint8_t *buf;
+    size_t buf_cap;     /* allocated */
+    size_t total;       /* payload length, known once the last fragment came; 0 before */
+    uint8_t have[8192]; /* one bit per 8-byte block */
+};
+
+struct sipcode_stats {
+    struct sipcode_stats_config cfg;
+    uint16_t ports[SIPCODE_STATS_MAX_PORTS];
+    struct sipcode_stats_counters c;
+    uint64_t codes[CODE_SLOTS], code_retrans[CODE_SLOTS];
+    struct method_entry methods[SIPCODE_STATS_MAX_METHODS];
+    size_t method_count;
+    struct reason_entry *reasons;
+    size_t reason_count;
+    struct seen_table txns, resps;
+    struct flow **buckets;
+    size_t bucket_mask, flow_count;
+    struct flow *oldest, *newest;
+    size_t tcp_bytes; /* buffered by all flows */
+    struct frag *frags;
+    size_t frag_bytes;
+    struct sipcode_header hdrs[MSG_HEADERS];
+};
+
+/* stats.c */
+uint64_t sipcode__hash(uint64_t h, const void *p, size_t len);
+void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t len, uint64_t ts);
+/* Frames a TCP buffer from its start: returns the bytes consumed (0: wait). */
+size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, uint64_t ts);
+void sipcode__stats_forget_all(struct sipcode_stats *st);
+
+/* decode.c */
+void sipcode__decode_frame(struct sipcode_stats *st, const uint8_t *p, size_t caplen,
+                           size_t wire_len, int linktype, uint64_t ts);
+void sipcode__decode_finish(struct sipcode_stats *st);
+void sipcode__decode_free(struct sipcode_stats *st);
+
+#endif

@@ -1,0 +1,814 @@
+/* The statistics engine: counting SIP messages found in datagrams and TCP
+ * streams, the tables behind the counters, and the public API. The frame
+ * decoding (link, IP, fragments, UDP, TCP order) is in decode.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_int.h"
+#include "sipcode/registry.h"
+
+#define DEFAULT_FLOWS          4096u
+#define DEFAULT_FLOW_BYTES     262144u
+#define DEFAULT_TOTAL_BYTES    67108864u
+#define DEFAULT_FRAGMENT_BYTES 4194304u
+#define DEFAULT_FRAGMENTS      256u
+#define DEFAULT_TRANSACTIONS   65536u
+#define DEFAULT_IDLE_NS        60000000000ull
+#define MAX_REASON_VALUES      16
+
+#define TXN_PROVISIONAL 1u
+#define TXN_FINAL       2u
+
+#define NO_METHOD UINT32_MAX
+
+/* ---- hashing and the remembered-key tables --------------------------------- */
+
+uint64_t sipcode__hash(uint64_t h, const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static uint64_t hash_slice(uint64_t h, struct sipcode_slice s)
+{
+    uint64_t n = s.len;
+    h = sipcode__hash(h, &n, sizeof n); /* length first: no ambiguity between fields */
+    return s.len ? sipcode__hash(h, s.ptr, s.len) : h;
+}
+
+static uint64_t finish_hash(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h ? h : 1;
+}
+
+static int seen_init(struct seen_table *t, size_t max)
+{
+    size_t cap = 16;
+    while (cap < max * 2)
+        cap *= 2;
+    t->slots = calloc(cap, sizeof *t->slots);
+    t->scratch = calloc(cap, sizeof *t->scratch);
+    t->mask = cap - 1;
+    t->count = 0;
+    t->max = max;
+    return t->slots && t->scratch;
+}
+
+static struct seen_entry *seen_find(struct seen_table *t, uint64_t key)
+{
+    size_t i = (size_t)key & t->mask;
+    while (t->slots[i].key) {
+        if (t->slots[i].key == key)
+            return &t->slots[i];
+        i = (i + 1) & t->mask;
+    }
+    return NULL;
+}
+
+static struct seen_entry *seen_place(struct seen_table *t, uint64_t key)
+{
+    size_t i = (size_t)key & t->mask;
+    while (t->slots[i].key)
+        i = (i + 1) & t->mask;
+    t->count++;
+    t->slots[i].key = key;
+    return &t->slots[i];
+}
+
+/* Keeps the entries used at or after cutoff; returns how many went. */
+static size_t seen_keep_after(struct seen_table *t, uint64_t cutoff)
+{
+    size_t i, n = 0, before = t->count;
+    for (i = 0; i <= t->mask; i++)
+        if (t->slots[i].key && t->slots[i].last_ts >= cutoff)
+            t->scratch[n++] = t->slots[i];
+    memset(t->slots, 0, (t->mask + 1) * sizeof *t->slots);
+    t->count = 0;
+    for (i = 0; i < n; i++)
+        *seen_place(t, t->scratch[i].key) = t->scratch[i];
+    return before - n;
+}
+
+/* A new entry for key, making room by forgetting idle entries, then the
+ * older half. */
+static struct seen_entry *seen_add(struct sipcode_stats *st, struct seen_table *t, uint64_t key,
+                                   uint64_t ts)
+{
+    struct seen_entry *e;
+    if (t->count >= t->max) {
+        size_t gone = 0, i;
+        if (ts > st->cfg.idle_timeout_ns)
+            gone = seen_keep_after(t, ts - st->cfg.idle_timeout_ns);
+        if (gone == 0) {
+            uint64_t lo = UINT64_MAX, hi = 0;
+            for (i = 0; i <= t->mask; i++)
+                if (t->slots[i].key) {
+                    lo = t->slots[i].last_ts < lo ? t->slots[i].last_ts : lo;
+                    hi = t->slots[i].last_ts > hi ? t->slots[i].last_ts : hi;
+                }
+            gone = seen_keep_after(t, lo + (hi - lo) / 2 + 1);
+            if (t->count >= t->max) /* all alike in time: start afresh */
+                gone += seen_keep_after(t, UINT64_MAX);
+        }
+        st->c.transactions_forgotten += gone;
+    }
+    e = seen_place(t, key);
+    e->first_ts = e->last_ts = ts;
+    e->method = NO_METHOD;
+    e->flags = 0;
+    return e;
+}
+
+/* ---- methods, histograms, reasons ------------------------------------------ */
+
+static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name, int add)
+{
+    size_t i;
+    for (i = 0; i < st->method_count; i++)
+        if (st->methods[i].len == name.len && memcmp(st->methods[i].name, name.ptr, name.len) == 0)
+            return (uint32_t)i;
+    if (!add || name.len == 0 || name.len > SIPCODE_STATS_METHOD_LEN ||
+        st->method_count == SIPCODE_STATS_MAX_METHODS)
+        return NO_METHOD;
+    {
+        struct method_entry *m = &st->methods[st->method_count];
+        m->by_code = calloc(CODE_SLOTS, sizeof *m->by_code);
+        if (!m->by_code)
+            return NO_METHOD;
+        memcpy(m->name, name.ptr, name.len);
+        m->name[name.len] = '\0';
+        m->len = name.len;
+    }
+    return (uint32_t)st->method_count++;
+}
+
+static size_t hist_bucket(uint64_t v)
+{
+    unsigned e = 63;
+    if (v < 64)
+        return (size_t)v;
+    while (!(v >> e))
+        e--;
+    /* e >= 6: 32 sub-buckets from the 5 bits below the top one */
+    return 64 + (size_t)(e - 6) * HIST_SUB + (size_t)((v >> (e - 5)) & (HIST_SUB - 1));
+}
+
+/* The largest value of bucket b. */
+static uint64_t hist_upper(size_t b)
+{
+    unsigned e;
+    uint64_t sub;
+    if (b < 64)
+        return b;
+    e = (unsigned)((b - 64) / HIST_SUB) + 6;
+    sub = (b - 64) % HIST_SUB;
+    return ((HIST_SUB + sub + 1) << (e - 5)) - 1;
+}
+
+static void record_sample(struct sipcode_stats *st, uint32_t method, int kind, uint64_t ns)
+{
+    struct method_entry *m;
+    if (method == NO_METHOD)
+        return;
+    m = &st->methods[method];
+    if (!m->hist[kind]) {
+        m->hist[kind] = calloc(HIST_BUCKETS, sizeof *m->hist[kind]);
+        if (!m->hist[kind])
+            return;
+    }
+    m->hist[kind][hist_bucket(ns)]++;
+    m->samples[kind]++;
+    if (ns > m->max_ns[kind])
+        m->max_ns[kind] = ns;
+}
+
+/* The entry for (code, method, protocol, cause), added with count 0 when new;
+ * NULL when the table is full or the protocol token too long. */
+static struct reason_entry *reason_slot(struct sipcode_stats *st, const struct sipcode_reason *r,
+                                        int code, uint32_t method)
+{
+    size_t i, n;
+    struct reason_entry *e;
+    for (i = 0; i < st->reason_count; i++) {
+        e = &st->reasons[i];
+        if (e->code == code && e->method == method && e->protocol == r->id &&
+            e->cause == r->cause &&
+            (r->id != SIPCODE_REASON_UNKNOWN ||
+             (strlen(e->protocol_name) == r->protocol.len &&
+              memcmp(e->protocol_name, r->protocol.ptr, r->protocol.len) == 0)))
+            return e;
+    }
+    if (st->reason_count == SIPCODE_STATS_MAX_REASONS || r->protocol.len >= 32)
+        return NULL;
+    e = &st->reasons[st->reason_count++];
+    e->code = code;
+    e->method = method;
+    e->protocol = r->id;
+    n = r->protocol.len;
+    memcpy(e->protocol_name, r->protocol.ptr, n);
+    e->protocol_name[n] = '\0';
+    e->cause = r->cause;
+    e->count = 0;
+    return e;
+}
+
+static void count_reason(struct sipcode_stats *st, const struct sipcode_reason *r, int code,
+                         uint32_t method)
+{
+    struct reason_entry *e = reason_slot(st, r, code, method);
+    if (e)
+        e->count++;
+    else
+        st->c.reasons_overflow++;
+}
+
+static void count_reasons(struct sipcode_stats *st, const struct sipcode_message *m, int code,
+                          uint32_t method)
+{
+    const struct sipcode_header *h = NULL;
+    while ((h = sipcode_message_find(m, "Reason", 6, h)) != NULL) {
+        struct sipcode_reason r[MAX_REASON_VALUES];
+        size_t count = 0, i;
+        enum sipcode_err err =
+            sipcode_parse_reason(h->value.ptr, h->value.len, r, MAX_REASON_VALUES, &count, NULL);
+        if (err == SIPCODE_ELIMIT) {
+            st->c.reasons_overflow += count - MAX_REASON_VALUES;
+            count = MAX_REASON_VALUES;
+        } else if (err != SIPCODE_OK) {
+            st->c.reasons_overflow++;
+            continue;
+        }
+        for (i = 0; i < count; i++)
+            count_reason(st, &r[i], code, method);
+    }
+}
+
+/* ---- one message ----------------------------------------------------------- */
+
+static int slice_is(struct sipcode_slice s, const char *text)
+{
+    size_t n = strlen(text);
+    return s.len == n && memcmp(s.ptr, text, n) == 0;
+}
+
+static uint64_t transaction_key(const struct sipcode_message *m)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    long long cseq = m->cseq;
+    h = hash_slice(h, m->via.branch);
+    h = hash_slice(h, m->call_id);
+    h = sipcode__hash(h, &cseq, sizeof cseq);
+    return hash_slice(h, m->cseq_method);
+}
+
+static void count_request(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
+{
+    struct sipcode_slice name = m->request.method;
+    uint32_t method = method_index(st, name, 1);
+    uint64_t key = finish_hash(sipcode__hash(transaction_key(m), "Q", 1));
+    struct seen_entry *e = seen_find(&st->txns, key);
+    st->c.requests++;
+    if (method == NO_METHOD)
+        st->c.methods_overflow++;
+    else
+        st->methods[method].requests++;
+    if (e) {
+        e->last_ts = ts;
+        st->c.retransmissions++;
+        st->c.request_retransmissions++;
+        if (method != NO_METHOD)
+            st->methods[method].retransmissions++;
+    } else {
+        e = seen_add(st, &st->txns, key, ts);
+        e->method = method;
+        if (slice_is(name, "ACK")) /* no response: no timing */
+            e->flags = TXN_PROVISIONAL | TXN_FINAL;
+    }
+    if (slice_is(name, "BYE") || slice_is(name, "CANCEL"))
+        count_reasons(st, m, 0, method);
+}
+
+static void count_response(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
+{
+    int code = m->status.code;
+    uint32_t method = method_index(st, m->cseq_method, 1);
+    uint64_t base = transaction_key(m);
+    uint64_t key;
+    struct seen_entry *e, *txn;
+    int again;
+    if (code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS) /* the parser's range; be safe */
+        return;
+    key = sipcode__hash(base, "S", 1);
+    key = sipcode__hash(key, &code, sizeof code);
+    key = finish_hash(hash_slice(key, m->to_tag));
+    st->c.responses++;
+    st->codes[code - CODE_MIN]++;
+    if (method == NO_METHOD)
+        st->c.methods_overflow++;
+    else
+        st->methods[method].by_code[code - CODE_MIN]++;
+    e = seen_find(&st->resps, key);
+    again = e != NULL;
+    if (again) {
+        e->last_ts = ts;
+        st->c.retransmissions++;
+        st->c.response_retransmissions++;
+        st->code_retrans[code - CODE_MIN]++;
+    } else {
+        seen_add(st, &st->resps, key, ts);
+    }
+    txn = seen_find(&st->txns, finish_hash(sipcode__hash(base, "Q", 1)));
+    if (txn && !again) {
+        uint64_t dt = ts >= txn->first_ts ? ts - txn->first_ts : 0;
+        txn->last_ts = ts;
+        if (code < 200 && !(txn->flags & TXN_PROVISIONAL)) {
+            txn->flags |= TXN_PROVISIONAL;
+            record_sample(st, txn->method, SIPCODE_TIMING_PROVISIONAL, dt);
+        } else if (code >= 200 && !(txn->flags & TXN_FINAL)) {
+            txn->flags |= TXN_FINAL | TXN_PROVISIONAL;
+            record_sample(st, txn->method, SIPCODE_TIMING_FINAL, dt);
+        }
+    }
+    count_reasons(st, m, code, method);
+}
+
+static void count_message(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
+{
+    st->c.sip_messages++;
+    if (m->is_request)
+        count_request(st, m, ts);
+    else
+        count_response(st, m, ts);
+}
+
+/* ---- datagrams and streams ------------------------------------------------- */
+
+static int is_upper(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* Does the line at p[0..len) (len bytes up to, not including, its LF) look
+ * like a SIP start line? Loose on purpose: it decides between "malformed
+ * SIP" and "not SIP", and where a TCP stream picks up again. */
+static int start_line_like(const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    if (len >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+        p[3] == '/') /* "SIP/d.d " and then anything: a status line, maybe a broken one */
+        return len >= 8 && p[4] >= '0' && p[4] <= '9' && p[5] == '.' && p[6] >= '0' &&
+               p[6] <= '9' && p[7] == ' ';
+    while (i < len && i <= SIPCODE_STATS_METHOD_LEN && (is_upper(p[i]) || p[i] == '-'))
+        i++;
+    if (i == 0 || i >= len || p[i] != ' ')
+        return 0;
+    if (len && p[len - 1] == '\r')
+        len--;
+    return len >= i + 9 && memcmp(p + len - 8, " SIP/2.0", 8) == 0;
+}
+
+static int is_crlf(uint8_t c)
+{
+    return c == '\r' || c == '\n';
+}
+
+void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t len, uint64_t ts)
+{
+    struct sipcode_message m;
+    size_t used, i, eol;
+    enum sipcode_err err;
+    if (len == 0) {
+        st->c.non_sip++;
+        return;
+    }
+    for (i = 0; i < len && is_crlf(p[i]); i++)
+        ;
+    if (i == len) {
+        st->c.keepalives++;
+        return;
+    }
+    err = sipcode_parse_message((const char *)p, len, st->cfg.wire_flags, st->hdrs, MSG_HEADERS, &m,
+                                &used, NULL);
+    if (err == SIPCODE_OK) {
+        count_message(st, &m, ts);
+        return;
+    }
+    if (err == SIPCODE_ENOTFOUND) {
+        st->c.keepalives++;
+        return;
+    }
+    for (eol = i; eol < len && p[eol] != '\n'; eol++)
+        ;
+    if (start_line_like(p + i, eol - i))
+        st->c.malformed++;
+    else
+        st->c.non_sip++;
+}
+
+size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, uint64_t ts)
+{
+    const uint8_t *p = f->buf;
+    size_t len = f->len, off = 0;
+    for (;;) {
+        struct sipcode_message m;
+        size_t used, k;
+        enum sipcode_err err;
+        if (f->synced != FLOW_SYNCED) {
+            /* look for a line that starts a message */
+            size_t ls = off, skipped = off;
+            int found = 0;
+            for (;;) {
+                size_t eol = ls;
+                while (eol < len && p[eol] != '\n')
+                    eol++;
+                if (eol == len) { /* the line is not complete yet */
+                    if (len - ls > SIPCODE_MAX_LINE)
+                        ls = len;
+                    break;
+                }
+                if (start_line_like(p + ls, eol - ls)) {
+                    found = 1;
+                    break;
+                }
+                ls = eol + 1;
+            }
+            if (ls > skipped && f->synced == FLOW_SEARCH) {
+                size_t j;
+                for (j = skipped; j < ls && is_crlf(p[j]); j++)
+                    ;
+                if (j == ls)
+                    st->c.keepalives++;
+                else
+                    st->c.non_sip++;
+            }
+            off = ls;
+            if (!found)
+                return off;
+            f->synced = FLOW_SYNCED;
+        }
+        for (k = off; k < len && is_crlf(p[k]); k++)
+            ;
+        if (k > off) {
+            if (k == len) /* keep a partial CRLF run: the rest may follow */
+                return off;
+            st->c.keepalives++;
+            off = k;
+        }
+        if (off == len)
+            return off;
+        err = sipcode_parse_message((const char *)p + off, len - off,
+                                    st->cfg.wire_flags | SIPCODE_FRAME_STREAM, st->hdrs,
+                                    MSG_HEADERS, &m, &used, NULL);
+        if (err == SIPCODE_EINCOMPLETE)
+            return off;
+        if (err == SIPCODE_OK) {
+            count_message(st, &m, ts);
+            off += used;
+            continue;
+        }
+        /* broken: count it, then look for the next start line after this one */
+        st->c.malformed++;
+        f->synced = FLOW_RESYNC;
+        if (err == SIPCODE_EVERSION)
+            off += used;
+        else {
+            while (off < len && p[off] != '\n')
+                off++;
+            if (off < len)
+                off++;
+        }
+    }
+}
+
+/* ---- the public API -------------------------------------------------------- */
+
+int sipcode_stats_linktype_supported(int linktype)
+{
+    switch (linktype) {
+    case SIPCODE_LINKTYPE_NULL:
+    case SIPCODE_LINKTYPE_EN10MB:
+    case SIPCODE_LINKTYPE_RAW_12:
+    case SIPCODE_LINKTYPE_RAW_14:
+    case SIPCODE_LINKTYPE_RAW:
+    case SIPCODE_LINKTYPE_LOOP:
+    case SIPCODE_LINKTYPE_LINUX_SLL:
+    case SIPCODE_LINKTYPE_IPV4:
+    case SIPCODE_LINKTYPE_IPV6:
+    case SIPCODE_LINKTYPE_LINUX_SLL2:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+struct sipcode_stats *sipcode_stats_new(const struct sipcode_stats_config *cfg)
+{
+    struct sipcode_stats *st;
+    size_t nb = 16;
+    if (cfg && (cfg->port_count > SIPCODE_STATS_MAX_PORTS || (cfg->port_count && !cfg->ports)))
+        return NULL;
+    st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    if (cfg)
+        st->cfg = *cfg;
+#define DEFAULT(field, value)                                                                      \
+    if (st->cfg.field == 0)                                                                        \
+    st->cfg.field = (value)
+    DEFAULT(max_flows, DEFAULT_FLOWS);
+    DEFAULT(max_flow_bytes, DEFAULT_FLOW_BYTES);
+    DEFAULT(max_total_bytes, DEFAULT_TOTAL_BYTES);
+    DEFAULT(max_fragment_bytes, DEFAULT_FRAGMENT_BYTES);
+    DEFAULT(max_fragments, DEFAULT_FRAGMENTS);
+    DEFAULT(max_transactions, DEFAULT_TRANSACTIONS);
+    DEFAULT(idle_timeout_ns, DEFAULT_IDLE_NS);
+#undef DEFAULT
+    if (st->cfg.port_count)
+        memcpy(st->ports, cfg->ports, st->cfg.port_count * sizeof *st->ports);
+    st->cfg.ports = NULL;
+    while (nb < st->cfg.max_flows && nb < ((size_t)1 << 24))
+        nb *= 2;
+    st->buckets = calloc(nb, sizeof *st->buckets);
+    st->bucket_mask = nb - 1;
+    st->frags = calloc(st->cfg.max_fragments, sizeof *st->frags);
+    st->reasons = calloc(SIPCODE_STATS_MAX_REASONS, sizeof *st->reasons);
+    if (!st->buckets || !st->frags || !st->reasons ||
+        !seen_init(&st->txns, st->cfg.max_transactions) ||
+        !seen_init(&st->resps, st->cfg.max_transactions)) {
+        sipcode_stats_free(st);
+        return NULL;
+    }
+    return st;
+}
+
+void sipcode_stats_free(struct sipcode_stats *st)
+{
+    size_t i;
+    if (!st)
+        return;
+    if (st->buckets)
+        sipcode__decode_free(st);
+    for (i = 0; i < st->method_count; i++) {
+        free(st->methods[i].by_code);
+        free(st->methods[i].hist[0]);
+        free(st->methods[i].hist[1]);
+    }
+    free(st->buckets);
+    free(st->frags);
+    free(st->reasons);
+    free(st->txns.slots);
+    free(st->txns.scratch);
+    free(st->resps.slots);
+    free(st->resps.scratch);
+    free(st);
+}
+
+enum sipcode_err sipcode_stats_add_packet(struct sipcode_stats *st, const uint8_t *bytes,
+                                          size_t caplen, size_t wire_len, int linktype,
+                                          uint64_t ts_ns)
+{
+    if (!st || (!bytes && caplen > 0))
+        return SIPCODE_EINVAL;
+    st->c.frames++;
+    if (!bytes) {
+        st->c.truncated++;
+        return SIPCODE_OK;
+    }
+    sipcode__decode_frame(st, bytes, caplen, wire_len < caplen ? caplen : wire_len, linktype,
+                          ts_ns);
+    return SIPCODE_OK;
+}
+
+void sipcode__stats_forget_all(struct sipcode_stats *st)
+{
+    seen_keep_after(&st->txns, UINT64_MAX);
+    seen_keep_after(&st->resps, UINT64_MAX);
+}
+
+void sipcode_stats_finish(struct sipcode_stats *st)
+{
+    if (!st)
+        return;
+    sipcode__decode_finish(st);
+    sipcode__stats_forget_all(st);
+}
+
+static int add_histogram(struct method_entry *into, const struct method_entry *from, int kind)
+{
+    size_t b;
+    if (!from->hist[kind])
+        return 1;
+    if (!into->hist[kind]) {
+        into->hist[kind] = calloc(HIST_BUCKETS, sizeof *into->hist[kind]);
+        if (!into->hist[kind])
+            return 0;
+    }
+    for (b = 0; b < HIST_BUCKETS; b++)
+        into->hist[kind][b] += from->hist[kind][b];
+    into->samples[kind] += from->samples[kind];
+    if (from->max_ns[kind] > into->max_ns[kind])
+        into->max_ns[kind] = from->max_ns[kind];
+    return 1;
+}
+
+enum sipcode_err sipcode_stats_merge(struct sipcode_stats *total,
+                                     const struct sipcode_stats *counts)
+{
+    uint64_t to[sizeof(struct sipcode_stats_counters) / sizeof(uint64_t)];
+    uint64_t from[sizeof to / sizeof *to];
+    uint32_t map[SIPCODE_STATS_MAX_METHODS];
+    enum sipcode_err err = SIPCODE_OK;
+    size_t i, k;
+    if (!total || !counts || total == counts)
+        return SIPCODE_EINVAL;
+    memcpy(to, &total->c, sizeof to);
+    memcpy(from, &counts->c, sizeof from);
+    for (i = 0; i < sizeof to / sizeof *to; i++)
+        to[i] += from[i];
+    memcpy(&total->c, to, sizeof to);
+    for (i = 0; i < CODE_SLOTS; i++) {
+        total->codes[i] += counts->codes[i];
+        total->code_retrans[i] += counts->code_retrans[i];
+    }
+    for (i = 0; i < counts->method_count; i++) {
+        const struct method_entry *m = &counts->methods[i];
+        struct sipcode_slice name = {m->name, m->len};
+        uint32_t j = method_index(total, name, 1);
+        map[i] = j;
+        if (j == NO_METHOD) {
+            total->c.methods_overflow += m->requests;
+            err = SIPCODE_ELIMIT;
+            continue;
+        }
+        total->methods[j].requests += m->requests;
+        total->methods[j].retransmissions += m->retransmissions;
+        for (k = 0; k < CODE_SLOTS; k++)
+            total->methods[j].by_code[k] += m->by_code[k];
+        if (!add_histogram(&total->methods[j], m, 0) || !add_histogram(&total->methods[j], m, 1))
+            err = SIPCODE_ELIMIT;
+    }
+    for (i = 0; i < counts->reason_count; i++) {
+        const struct reason_entry *e = &counts->reasons[i];
+        struct reason_entry *t;
+        struct sipcode_reason r;
+        memset(&r, 0, sizeof r);
+        r.id = e->protocol;
+        r.protocol.ptr = e->protocol_name;
+        r.protocol.len = strlen(e->protocol_name);
+        r.cause = e->cause;
+        t = reason_slot(total, &r, e->code, e->method == NO_METHOD ? NO_METHOD : map[e->method]);
+        if (t) {
+            t->count += e->count;
+        } else {
+            total->c.reasons_overflow += e->count;
+            err = SIPCODE_ELIMIT;
+        }
+    }
+    return err;
+}
+
+void sipcode_stats_get_counters(const struct sipcode_stats *st, struct sipcode_stats_counters *out)
+{
+    if (!out)
+        return;
+    if (!st) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    *out = st->c;
+}
+
+uint64_t sipcode_stats_responses(const struct sipcode_stats *st, int code)
+{
+    if (!st || code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS)
+        return 0;
+    return st->codes[code - CODE_MIN];
+}
+
+uint64_t sipcode_stats_response_retransmissions(const struct sipcode_stats *st, int code)
+{
+    if (!st || code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS)
+        return 0;
+    return st->code_retrans[code - CODE_MIN];
+}
+
+uint64_t sipcode_stats_class(const struct sipcode_stats *st, int klass)
+{
+    uint64_t sum = 0;
+    int i;
+    if (!st || klass < 1 || klass > 6)
+        return 0;
+    for (i = 0; i < 100; i++)
+        sum += st->codes[(klass - 1) * 100 + i];
+    return sum;
+}
+
+size_t sipcode_stats_method_count(const struct sipcode_stats *st)
+{
+    return st ? st->method_count : 0;
+}
+
+const char *sipcode_stats_method_at(const struct sipcode_stats *st, size_t i)
+{
+    return st && i < st->method_count ? st->methods[i].name : NULL;
+}
+
+static const struct method_entry *find_method(const struct sipcode_stats *st, const char *name,
+                                              size_t len)
+{
+    size_t i;
+    if (!st || !name)
+        return NULL;
+    for (i = 0; i < st->method_count; i++)
+        if (st->methods[i].len == len && memcmp(st->methods[i].name, name, len) == 0)
+            return &st->methods[i];
+    return NULL;
+}
+
+uint64_t sipcode_stats_requests(const struct sipcode_stats *st, const char *method, size_t len)
+{
+    const struct method_entry *m = find_method(st, method, len);
+    return m ? m->requests : 0;
+}
+
+uint64_t sipcode_stats_request_retransmissions(const struct sipcode_stats *st, const char *method,
+                                               size_t len)
+{
+    const struct method_entry *m = find_method(st, method, len);
+    return m ? m->retransmissions : 0;
+}
+
+uint64_t sipcode_stats_responses_by_method(const struct sipcode_stats *st, const char *method,
+                                           size_t len, int code)
+{
+    const struct method_entry *m = find_method(st, method, len);
+    if (!m || code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS)
+        return 0;
+    return m->by_code[code - CODE_MIN];
+}
+
+static uint64_t percentile(const uint64_t *hist, uint64_t count, uint64_t max, unsigned pct)
+{
+    uint64_t rank = (count * pct + 99) / 100, seen = 0;
+    size_t b;
+    if (rank == 0)
+        rank = 1;
+    for (b = 0; b < HIST_BUCKETS; b++) {
+        seen += hist[b];
+        if (seen >= rank) {
+            uint64_t up = hist_upper(b);
+            return up < max ? up : max;
+        }
+    }
+    return max;
+}
+
+enum sipcode_err sipcode_stats_timing(const struct sipcode_stats *st, const char *method,
+                                      size_t len, enum sipcode_stats_timing_kind kind,
+                                      struct sipcode_stats_timing *out)
+{
+    const struct method_entry *m;
+    int k = (int)kind;
+    if (!st || !method || !out || (k != 0 && k != 1))
+        return SIPCODE_EINVAL;
+    m = find_method(st, method, len);
+    if (!m || !m->hist[k] || m->samples[k] == 0)
+        return SIPCODE_ENOTFOUND;
+    out->count = m->samples[k];
+    out->max_ns = m->max_ns[k];
+    out->p50_ns = percentile(m->hist[k], out->count, out->max_ns, 50);
+    out->p90_ns = percentile(m->hist[k], out->count, out->max_ns, 90);
+    out->p99_ns = percentile(m->hist[k], out->count, out->max_ns, 99);
+    return SIPCODE_OK;
+}
+
+size_t sipcode_stats_reason_count(const struct sipcode_stats *st)
+{
+    return st ? st->reason_count : 0;
+}
+
+enum sipcode_err sipcode_stats_reason_at(const struct sipcode_stats *st, size_t i,
+                                         struct sipcode_stats_reason *out)
+{
+    const struct reason_entry *e;
+    if (!st || !out)
+        return SIPCODE_EINVAL;
+    if (i >= st->reason_count)
+        return SIPCODE_ENOTFOUND;
+    e = &st->reasons[i];
+    out->code = e->code;
+    out->method = e->method == NO_METHOD ? NULL : st->methods[e->method].name;
+    out->protocol = e->protocol;
+    out->protocol_name = e->protocol_name;
+    out->cause = e->cause;
+    out->count = e->count;
+    return SIPCODE_OK;
+}
