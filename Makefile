@@ -25,6 +25,7 @@ WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-p
 CFLAGS      ?= -O2 -g
 ALL_CFLAGS  := -std=c11 $(WARN) $(CFLAGS) -Iinclude
 LDFLAGS     ?=
+PCAP_LIBS   ?= -lpcap
 
 LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c lib/wire/*.c lib/semantics/*.c \
                  lib/capture/*.c)
@@ -69,16 +70,16 @@ $(STATIC_LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(SHARED_LIB): $(LIB_PIC)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)
 	ln -sf libsipcode.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libsipcode.so
 
 # The command links the static library: it runs from the build tree as is.
 $(SIPCODE): $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PCAP_LIBS)
 
 $(UNIT): $(TEST_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB) $(PCAP_LIBS)
 
 $(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -Ilib/capture -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
 
@@ -125,8 +126,13 @@ deps:
 unit: $(UNIT)
 	$(UNIT)
 
-cli-tests: $(SIPCODE)
-	SIPCODE=$(SIPCODE) bash tests/cli/run.sh
+# The test captures are generated at test time, with their ground truth.
+$(BUILD)/gen_pcap: tests/pcap/gen_pcap.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+
+cli-tests: $(SIPCODE) $(BUILD)/gen_pcap
+	SIPCODE=$(SIPCODE) GEN_PCAP=$(BUILD)/gen_pcap PCAP_DIR=$(BUILD)/pcap bash tests/cli/run.sh
 
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
@@ -146,7 +152,7 @@ sanitize:
 # 'make check'; 'make fuzz' builds the real libFuzzer targets with clang.
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC_LIB) $(PCAP_LIBS)
 
 fuzz-replay: $(FUZZ_REPLAY)
 	@for t in $(FUZZ_TARGETS); do \
@@ -156,7 +162,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o $@ fuzz/fuzz_$*.c $(LIB_SRC)
+	  -fno-sanitize-recover=all -o $@ fuzz/fuzz_$*.c $(LIB_SRC) $(PCAP_LIBS)
 
 # New inputs go to build/, so fuzzing never dirties the committed corpus;
 # 'cp build/fuzz/corpus/T/* fuzz/corpus/T/' keeps the interesting ones.

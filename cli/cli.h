@@ -11,7 +11,8 @@ enum cli_exit {
     CLI_EXIT_OK = 0,       /* done; the answer is yes */
     CLI_EXIT_REJECTED = 1, /* input understood but rejected: not a code, no match */
     CLI_EXIT_USAGE = 2,    /* bad command line */
-    CLI_EXIT_IO = 3        /* reading input or writing output failed */
+    CLI_EXIT_IO = 3,       /* reading input or writing output failed */
+    CLI_EXIT_TRUNCATED = 4 /* stats: a capture ends mid-record; what was read is shown */
 };
 
 enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_TSV };
@@ -117,4 +118,5 @@ int cmd_q850(struct cli *cli, int argc, char **argv);
 int cmd_lint(struct cli *cli, int argc, char **argv);
 
 int cmd_pick(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
 #endif

@@ -17,6 +17,7 @@ static const char usage_text[] =
     "       sipcode lint [OPTIONS] [--lenient] [FILE|-] | --rules\n"
     "       sipcode pick [OPTIONS] [--policy P] [--cancelled] CODE[L]...\n"
     "       sipcode pick [OPTIONS] --compare [--cancelled] CODE[L]...\n"
+    "       sipcode stats [OPTIONS] FILE...|-\n"
     "       sipcode help | --help | --version\n"
     "\n"
     "Know, check and produce SIP response codes (100 Trying .. 608 Rejected).\n"
@@ -46,6 +47,8 @@ static const char usage_text[] =
     "                        branch's final response (L or :local: made up by\n"
     "                        the proxy, e.g. 408L for a timeout), and the rule\n"
     "                        that chose it (RFC 3261 16.7 by default)\n"
+    "  stats FILE...|-       counts SIP requests and responses (by code, method,\n"
+    "                        retransmission, timing, Reason) in pcap/pcapng files\n"
     "\n";
 
 /* Split in two: ISO C only promises string literals of 4095 bytes. */
@@ -87,11 +90,14 @@ static const char usage_options[] =
     "      --cancelled       the request was cancelled (CANCEL received)\n"
     "      --compare         what every policy forwards, side by side\n"
     "\n"
+    "Options of stats:\n"
+    "  -f, --format FORMAT   text, json, csv or openmetrics (Prometheus text)\n"
+    "\n"
     "Options of format:\n"
     "  -r, --reason TEXT     reason phrase to use instead of the registered one\n"
     "\n"
     "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
-    "2 usage error, 3 I/O error. See sipcode(1).\n";
+    "2 usage error, 3 I/O error, 4 truncated capture. See sipcode(1).\n";
 
 static int print_version(void)
 {
@@ -127,6 +133,7 @@ int main(int argc, char **argv)
         {"lint", cmd_lint},
         {"q850", cmd_q850},
         {"pick", cmd_pick},
+        {"stats", cmd_stats},
     };
     size_t c;
 

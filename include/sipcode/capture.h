@@ -202,6 +202,30 @@ size_t sipcode_stats_reason_count(const struct sipcode_stats *st);
 enum sipcode_err sipcode_stats_reason_at(const struct sipcode_stats *st, size_t i,
                                          struct sipcode_stats_reason *out);
 
+/* ---- reading capture files (lib/capture/pcap_source.c, over libpcap) ---- */
+
+/* What sipcode_stats_read_file() read. */
+struct sipcode_capture_result {
+    uint64_t records;  /* records handed to sipcode_stats_add_packet() */
+    uint64_t bytes;    /* their captured bytes */
+    int linktype;      /* the file's link-layer type, -1 before it is known */
+    int truncated;     /* 1 when the file ends in the middle of a record (or
+                          reading failed after the file header): the records
+                          before it were counted */
+};
+
+/* Reads the pcap or pcapng file at path ("-" for standard input) and feeds
+ * every record to st with its captured and wire length, the file's link
+ * type and its time in nanoseconds. Does not call sipcode_stats_finish().
+ * res, when not NULL, is always filled. Errors: SIPCODE_EINVAL (NULL st or
+ * path); SIPCODE_EIO when the file cannot be opened or is not a capture
+ * (res->records == 0, res->truncated == 0), or when reading stops early
+ * (res->truncated == 1, what was read stays counted); libpcap's text goes
+ * into errbuf[0..errlen) when errbuf is not NULL, NUL-terminated. */
+enum sipcode_err sipcode_stats_read_file(struct sipcode_stats *st, const char *path,
+                                         struct sipcode_capture_result *res, char *errbuf,
+                                         size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

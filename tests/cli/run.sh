@@ -477,5 +477,143 @@ json_eval "lint rules json" 'scalar(@$j) >= 18 && !(grep { !$_->{id} || !$_->{re
 run lint "$TMP/does-not-exist"
 expect_rc "lint missing file" 3
 
+# ---- stats ------------------------------------------------------------------
+# Captures written by tests/pcap/gen_pcap.c, each with the ground truth of what
+# it wrote (NAME.expected.json); the counts must match it exactly.
+if [ -n "${GEN_PCAP:-}" ]; then
+    PCAP=${PCAP_DIR:-$TMP/pcap}
+    mkdir -p "$PCAP"
+    "$GEN_PCAP" "$PCAP" && pass || fail "gen_pcap failed"
+    # stats_truth name expected.json: stdout (JSON) matches the ground truth.
+    stats_truth() {
+        if perl -MJSON::PP -e '
+            local $/; my $c = JSON::PP->new->canonical;
+            open my $fh, "<", $ARGV[0] or die; my $e = $c->decode(<$fh>);
+            my $j = $c->decode(<STDIN>); my @bad;
+            for my $k (qw(requests responses responses_by_method retransmissions)) {
+                push @bad, "$k: got " . $c->encode($j->{$k}) . " want " . $c->encode($e->{$k})
+                    if $c->encode($j->{$k}) ne $c->encode($e->{$k});
+            }
+            push @bad, "frames $j->{counters}{frames} want $e->{frames}"
+                if $j->{counters}{frames} != $e->{frames};
+            push @bad, "non_sip $j->{counters}{non_sip} want $e->{non_sip}"
+                if $j->{counters}{non_sip} != $e->{non_sip};
+            my $q = grep { ($_->{protocol} // "") eq "Q.850" && ($_->{cause} // -1) == 17 } @{$j->{reasons}};
+            push @bad, "Q.850 cause 17: $q want $e->{q850_17}" if $q != $e->{q850_17};
+            print join("; ", @bad); exit(@bad ? 1 : 0);' "$2" <"$TMP/out" >"$TMP/why" 2>&1; then
+            pass
+        else
+            fail "$1: differs from ground truth: $(cat "$TMP/why")"
+        fi
+    }
+    for name in udp_call tcp_call busy_486; do
+        f=$PCAP/$name.pcap
+        [ -f "$f" ] || f=$PCAP/$name.pcapng
+        run stats --format json "$f"
+        expect_rc "stats $name" 0
+        expect_json "stats $name json"
+        stats_truth "stats $name" "$PCAP/$name.expected.json"
+    done
+    run stats -f json "$PCAP/udp_call.pcap" "$PCAP/tcp_call.pcapng" "$PCAP/busy_486.pcap"
+    expect_rc "stats three files" 0
+    stats_truth "stats three files: total" "$PCAP/all.expected.json"
+    json_eval "stats three files: per file" 'scalar(@{$j->{files}}) == 3 && $j->{files}[0]{responses}{180} == 3 && $j->{files}[1]{responses}{180} == 1 && $j->{files}[2]{responses}{486} == 1 && !$j->{files}[2]{truncated} && $j->{files}[1]{records} == 13'
+    json_eval "stats timing" '$j->{timing}{INVITE}{final}{count} == 3 && $j->{timing}{INVITE}{final}{max_ns} >= 3000000000 && $j->{timing}{INVITE}{provisional}{p50_ns} > 0'
+    json_eval "stats reason names the cause" '$j->{reasons}[0]{code} == 486 && $j->{reasons}[0]{method} eq "INVITE" && $j->{reasons}[0]{name} eq "User busy"'
+    "$SIPCODE" stats --format json - <"$PCAP/udp_call.pcap" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    expect_rc "stats from stdin" 0
+    stats_truth "stats from stdin" "$PCAP/udp_call.expected.json"
+    json_eval "stats stdin is named" '$j->{files}[0]{file} eq "<stdin>"'
+    # text: a table by code with phrases
+    run stats "$PCAP/udp_call.pcap" "$PCAP/busy_486.pcap"
+    expect_rc "stats text" 0
+    expect_out "stats text" "180 Ringing"
+    expect_out "stats text" "486 Busy Here"
+    expect_out "stats text" "Q.850 cause 17 User busy"
+    expect_out "stats text" "INVITE provisional"
+    expect_out "stats text per file" "udp_call.pcap: 11 records, 4 requests, 6 responses"
+    awk '/^Responses  /{on=1; next} /^$/{on=0} on{print $1}' "$TMP/out" >"$TMP/codes"
+    sort -n "$TMP/codes" | cmp -s - "$TMP/codes" && [ -s "$TMP/codes" ] && pass || fail "stats text not sorted by code: $(tr '\n' ' ' <"$TMP/codes")"
+    # CSV: a header, then kind,key,subkey,count rows
+    run stats --format csv "$PCAP/udp_call.pcap"
+    expect_rc "stats csv" 0
+    if head -1 "$TMP/out" | grep -qx 'kind,key,subkey,count' &&
+        tail -n +2 "$TMP/out" | grep -vqE '^[a-z_]+,[^,]*,[^,]*,[0-9]+$'; then
+        fail "stats csv: a row is not kind,key,subkey,count: $(tail -n +2 "$TMP/out" | grep -vE '^[a-z_]+,[^,]*,[^,]*,[0-9]+$' | head -1)"
+    elif head -1 "$TMP/out" | grep -qx 'kind,key,subkey,count'; then pass; else fail "stats csv header"; fi
+    expect_out "stats csv" "response,180,,3"
+    expect_out "stats csv" "response_by_method,INVITE,180,3"
+    expect_out "stats csv" "response_retransmission,180,,1"
+    expect_out "stats csv" "request_retransmission,INVITE,,1"
+    expect_out "stats csv" "counter,frames,,11"
+    # OpenMetrics: checked line by line against the text format's grammar.
+    run stats --format openmetrics "$PCAP/udp_call.pcap" "$PCAP/tcp_call.pcapng" "$PCAP/busy_486.pcap"
+    expect_rc "stats openmetrics" 0
+    if perl -e '
+        my (%type, %seen, $cur, @bad, $eof);
+        my $name = qr/[a-zA-Z_:][a-zA-Z0-9_:]*/;
+        my $lv = qr/"(?:[^"\\\n]|\\[\\"n])*"/;
+        while (my $l = <STDIN>) {
+            chomp $l;
+            push @bad, "after # EOF: $l" if $eof;
+            if ($l eq "# EOF") { $eof = 1; next; }
+            if ($l =~ /^# TYPE ($name) (counter|gauge|summary|histogram|unknown|info|stateset|gaugehistogram)$/) {
+                push @bad, "family $1 twice" if $seen{$1}++;
+                $type{$1} = $2; $cur = $1; next;
+            }
+            if ($l =~ /^# HELP ($name) (.*)$/) { push @bad, "HELP for $1 outside its family" if ($cur // "") ne $1; next; }
+            if ($l =~ /^($name)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*=$lv(?:,[a-zA-Z_][a-zA-Z0-9_]*=$lv)*)?\})? (-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)$/) {
+                my ($m, $labels) = ($1, $2 // "");
+                my $fam = $type{$cur // ""} && $type{$cur} eq "counter" ? "${cur}_total" : ($cur // "");
+                push @bad, "sample $m outside its family ($fam)" if $m ne $fam;
+                push @bad, "duplicate sample $m$labels" if $seen{"$m$labels"}++;
+                next;
+            }
+            push @bad, "bad line: $l";
+        }
+        push @bad, "no # EOF at the end" unless $eof;
+        print join("\n", @bad); exit(@bad ? 1 : 0);' <"$TMP/out" >"$TMP/why"; then pass; else fail "stats openmetrics format: $(head -3 "$TMP/why")"; fi
+    expect_out "stats openmetrics" 'sip_responses_total{code="486",method="INVITE"} 1'
+    expect_out "stats openmetrics" 'sip_responses_total{code="180",method="INVITE"} 4'
+    expect_out "stats openmetrics" 'sip_requests_total{method="INVITE"} 4'
+    expect_out "stats openmetrics" 'sip_retransmissions_total{message="response",code="180"} 1'
+    expect_out "stats openmetrics" 'sip_capture_frames_total 28'
+    expect_out "stats openmetrics" '# TYPE sip_responses counter'
+    if command -v promtool >/dev/null 2>&1; then
+        promtool check metrics <"$TMP/out" >"$TMP/why" 2>&1 && pass || fail "promtool check metrics: $(cat "$TMP/why")"
+    fi
+    # a capture cut mid-record: the counts of what was read, a warning, exit 4
+    run stats --format json "$PCAP/truncated.pcap"
+    expect_rc "stats truncated" 4
+    expect_json "stats truncated json"
+    stats_truth "stats truncated" "$PCAP/truncated.expected.json"
+    json_eval "stats truncated flagged" '$j->{files}[0]{truncated} && $j->{files}[0]{records} == 3'
+    [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q '^sipcode: .*truncated.pcap: warning: ' "$TMP/err" && pass || fail "stats truncated: want one warning line, got: $err"
+    run stats "$PCAP/udp_call.pcap" "$PCAP/truncated.pcap"
+    expect_rc "stats truncated among others" 4
+    expect_out "stats truncated among others" "(truncated)"
+    # missing and non-capture files: one error line, exit 3
+    run stats "$PCAP/does-not-exist.pcap"
+    expect_rc "stats missing file" 3
+    expect_one_error_line "stats missing file"
+    run stats "$PCAP/not_a_capture.txt"
+    expect_rc "stats not a capture" 3
+    expect_one_error_line "stats not a capture"
+    run stats "$PCAP/udp_call.pcap" "$PCAP/not_a_capture.txt"
+    expect_rc "stats one bad file among good" 3
+    expect_one_error_line "stats one bad file among good"
+    : | "$SIPCODE" stats - >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    err=$(cat "$TMP/err")
+    expect_rc "stats empty stdin" 3
+    run stats
+    expect_rc "stats without file" 2
+    run stats --format tsv "$PCAP/udp_call.pcap"
+    expect_rc "stats bad format" 2
+    run stats --bogus "$PCAP/udp_call.pcap"
+    expect_rc "stats unknown option" 2
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
