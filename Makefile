@@ -55,7 +55,7 @@ CLANG        ?= clang
 .PHONY: all check test unit cli-tests check-regen install-test regen sanitize \
         install uninstall bench demo clean format deps fuzz fuzz-replay fuzz-smoke
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
+all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -203,7 +203,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/sipcode
 
 # ---- the rest -------------------------------------------------------------
-demo: $(SIPCODE)
+demo: deps $(SIPCODE)
 	$(SIPCODE) explain 486
 	$(SIPCODE) list
 
