@@ -61,6 +61,10 @@ int cli_finish_output(struct cli *cli, int status);
  * on failure, EFBIG past the size limit. */
 char *cli_read_all(FILE *f, size_t *len);
 
+/* Reads the file at *path (NULL or "-": standard input, and *path becomes
+ * "<stdin>"); on failure prints the one-line error and returns NULL. */
+char *cli_read_input(const char **path, size_t *len);
+
 /* ---- text output (cli/text.c) ------------------------------------------ */
 
 /* ANSI escape for a role when colour is on, else "". */

@@ -153,7 +153,6 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
     const char *path = NULL;
     unsigned flags = 0;
     int i, m, list_rules = 0;
-    FILE *f;
     char *buf;
     size_t len = 0;
     struct tally t;
@@ -180,20 +179,9 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
         print_rules(cli);
         return cli_finish_output(cli, CLI_EXIT_OK);
     }
-    if (!path || strcmp(path, "-") == 0) {
-        f = stdin;
-        path = "<stdin>";
-    } else if (!(f = fopen(path, "rb"))) {
-        cli_error(path, "%s", strerror(errno));
+    buf = cli_read_input(&path, &len);
+    if (!buf)
         return CLI_EXIT_IO;
-    }
-    buf = cli_read_all(f, &len);
-    if (f != stdin)
-        fclose(f);
-    if (!buf) {
-        cli_error(path, "%s", strerror(errno));
-        return CLI_EXIT_IO;
-    }
 
     memset(&t, 0, sizeof t);
     if (cli->format == CLI_FORMAT_JSON) {

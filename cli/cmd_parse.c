@@ -410,7 +410,6 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
     const char *path = NULL, *line = NULL;
     unsigned flags = 0;
     int i, m, status;
-    FILE *f;
     char *buf;
     size_t len = 0;
 
@@ -441,23 +440,9 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
             return cli_usage_error("parse", "--line takes no FILE");
         return parse_line(cli, line, flags);
     }
-    if (!path || strcmp(path, "-") == 0) {
-        f = stdin;
-        path = "<stdin>";
-    } else {
-        f = fopen(path, "rb");
-        if (!f) {
-            cli_error(path, "%s", strerror(errno));
-            return CLI_EXIT_IO;
-        }
-    }
-    buf = cli_read_all(f, &len);
-    if (f != stdin)
-        fclose(f);
-    if (!buf) {
-        cli_error(path, "%s", strerror(errno));
+    buf = cli_read_input(&path, &len);
+    if (!buf)
         return CLI_EXIT_IO;
-    }
     status = parse_message(cli, path, buf, len, flags);
     free(buf);
     return status;

@@ -1,6 +1,7 @@
 /* Reading the command's input. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -45,3 +46,22 @@ char *cli_read_all(FILE *f, size_t *len)
     return buf;
 }
 
+
+char *cli_read_input(const char **path, size_t *len)
+{
+    FILE *f;
+    char *buf;
+    if (!*path || strcmp(*path, "-") == 0) {
+        f = stdin;
+        *path = "<stdin>";
+    } else if (!(f = fopen(*path, "rb"))) {
+        cli_error(*path, "%s", strerror(errno));
+        return NULL;
+    }
+    buf = cli_read_all(f, len);
+    if (!buf)
+        cli_error(*path, "%s", strerror(errno));
+    if (f != stdin)
+        fclose(f);
+    return buf;
+}
