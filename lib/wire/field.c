@@ -1,5 +1,7 @@
 /* Pieces of header field values (RFC 3261 25.1): white space, tokens,
  * quoted-strings, hosts; and the quoting formatters need. */
+#include <string.h>
+
 #include "field.h"
 
 void sipcode__skip_sws(struct scan *s)
@@ -226,4 +228,53 @@ size_t sipcode__quote_put(char *dst, const char *text, size_t len)
         dst[o++] = text[i];
     }
     return o;
+}
+
+/* One walk over the list; items go to out only when out is not NULL. */
+static enum sipcode_err walk_list(const char *buf, size_t len, sipcode__take_item_fn take_item,
+                                  void *scratch, unsigned char *out, size_t item_size, size_t cap,
+                                  size_t *count, struct sipcode_diag *diag, const char *after_item)
+{
+    struct scan s;
+    size_t n = 0;
+    scan_init(&s, buf, len);
+    sipcode__skip_sws(&s);
+    for (;;) {
+        enum sipcode_err err = take_item(&s, scratch, diag);
+        if (err != SIPCODE_OK)
+            return err;
+        if (out && n < cap)
+            memcpy(out + n * item_size, scratch, item_size);
+        n++;
+        sipcode__skip_sws(&s); /* an item may end in SWS too */
+        if (!scan_more(&s))
+            break;
+        if (*s.at != ',')
+            return scan_fail(diag, scan_offset(&s), SIPCODE_EMALFORMED, after_item);
+        s.at++;
+        sipcode__skip_sws(&s);
+    }
+    *count = n;
+    return SIPCODE_OK;
+}
+
+enum sipcode_err sipcode__parse_list(const char *buf, size_t len, sipcode__take_item_fn take_item,
+                                     void *scratch, void *out, size_t item_size, size_t cap,
+                                     size_t *count, struct sipcode_diag *diag,
+                                     const char *after_item, const char *too_many)
+{
+    size_t n = 0;
+    enum sipcode_err err;
+    if (!buf || !count || (!out && cap > 0))
+        return scan_fail(diag, 0, SIPCODE_EINVAL, "NULL argument");
+    /* Validate first, then fill: out is never left half-written. */
+    err = walk_list(buf, len, take_item, scratch, NULL, item_size, 0, &n, diag, after_item);
+    if (err != SIPCODE_OK)
+        return err;
+    if (out && cap > 0)
+        walk_list(buf, len, take_item, scratch, out, item_size, cap, &n, NULL, after_item);
+    *count = n;
+    if (n > cap)
+        return scan_fail(diag, len, SIPCODE_ELIMIT, too_many);
+    return SIPCODE_OK;
 }

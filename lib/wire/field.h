@@ -51,4 +51,17 @@ enum sipcode_err sipcode__quote_size(const char *text, size_t len, size_t *size)
  * sipcode__quote_size() reported); returns the bytes written. */
 size_t sipcode__quote_put(char *dst, const char *text, size_t len);
 
+/* Parses a header value that is a comma-separated list (COMMA = SWS ","
+ * SWS) of items, each read by take_item into a struct of item_size bytes.
+ * The whole list is validated before anything is written, so out[0..cap)
+ * is filled only when every item parses; *count gets the number of items,
+ * which may exceed cap (then SIPCODE_ELIMIT). what names the item in
+ * messages ("Reason"). Serves sipcode_parse_reason and _warning. */
+typedef enum sipcode_err (*sipcode__take_item_fn)(struct scan *s, void *item,
+                                                  struct sipcode_diag *diag);
+enum sipcode_err sipcode__parse_list(const char *buf, size_t len, sipcode__take_item_fn take_item,
+                                     void *scratch, void *out, size_t item_size, size_t cap,
+                                     size_t *count, struct sipcode_diag *diag,
+                                     const char *after_item, const char *too_many);
+
 #endif

@@ -191,51 +191,19 @@ static enum sipcode_err take_value(struct scan *s, struct sipcode_reason *r,
     return SIPCODE_OK;
 }
 
-/* Parses the whole list; with out NULL it only validates and counts, so the
- * caller's array is written only once the value is known to be good. */
-static enum sipcode_err parse_list(const char *buf, size_t len, struct sipcode_reason *out,
-                                   size_t cap, size_t *count, struct sipcode_diag *diag)
+/* Adapts take_value to the shared list walker's item signature. */
+static enum sipcode_err take_item(struct scan *s, void *item, struct sipcode_diag *diag)
 {
-    struct scan s;
-    size_t n = 0;
-    scan_init(&s, buf, len);
-    sipcode__skip_sws(&s);
-    for (;;) {
-        struct sipcode_reason r;
-        enum sipcode_err err = take_value(&s, &r, diag);
-        if (err != SIPCODE_OK)
-            return err;
-        if (out && n < cap)
-            out[n] = r;
-        n++;
-        /* COMMA = SWS "," SWS; the value may end in SWS too */
-        sipcode__skip_sws(&s);
-        if (!scan_more(&s))
-            break;
-        if (*s.at != ',')
-            return scan_fail(diag, scan_offset(&s), SIPCODE_EMALFORMED,
-                             "expected ',' or the end after a Reason value");
-        s.at++;
-        sipcode__skip_sws(&s);
-    }
-    *count = n;
-    return SIPCODE_OK;
+    return take_value(s, (struct sipcode_reason *)item, diag);
 }
 
 enum sipcode_err sipcode_parse_reason(const char *buf, size_t len, struct sipcode_reason *out,
                                       size_t cap, size_t *count, struct sipcode_diag *diag)
 {
-    size_t n = 0;
-    enum sipcode_err err;
-    if (!buf || !count || (!out && cap > 0))
-        return scan_fail(diag, 0, SIPCODE_EINVAL, "NULL argument");
-    if ((err = parse_list(buf, len, NULL, 0, &n, diag)) != SIPCODE_OK)
-        return err;
-    parse_list(buf, len, out, cap, &n, NULL);
-    *count = n;
-    if (n > cap)
-        return scan_fail(diag, len, SIPCODE_ELIMIT, "more Reason values than the array holds");
-    return SIPCODE_OK;
+    struct sipcode_reason scratch;
+    return sipcode__parse_list(buf, len, take_item, &scratch, out, sizeof *out, cap, count, diag,
+                               "expected ',' or the end after a Reason value",
+                               "more Reason values than the array holds");
 }
 
 enum sipcode_err sipcode_unquote(const char *text, size_t len, char *buf, size_t cap,
