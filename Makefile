@@ -52,7 +52,7 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 
-.PHONY: all check test unit cli-tests check-regen install-test regen sanitize \
+.PHONY: all check test unit cli-tests check-regen gen-tests install-test regen sanitize \
         install uninstall bench demo clean format deps fuzz fuzz-replay fuzz-smoke
 
 all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
@@ -84,24 +84,31 @@ $(UNIT): $(TEST_OBJ) $(STATIC_LIB)
 $(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -Ilib/capture -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
 
 # ---- the generated registry ------------------------------------------------
-$(GEN): data/gen_registry.c
+# The three generators share one reader of the stanza format (data/stanza.c).
+STANZA      := data/stanza.c data/stanza.h
+
+$(GEN): data/gen_registry.c $(STANZA)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $< data/stanza.c
 
 # The warn-code table (data/warn_codes.txt) has its own generator.
-$(BUILD)/gen_warn: data/gen_warn.c
+$(BUILD)/gen_warn: data/gen_warn.c $(STANZA)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $< data/stanza.c
 
 # The Q.850 tables (data/q850.txt, data/q850_map.txt) have their own generator.
-$(BUILD)/gen_q850: data/gen_q850.c
+$(BUILD)/gen_q850: data/gen_q850.c $(STANZA)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $< data/stanza.c
 
 regen: $(GEN) $(BUILD)/gen_warn $(BUILD)/gen_q850
 	$(GEN) data/codes.txt lib/registry/registry_data.c include/sipcode/codes.h
 	$(BUILD)/gen_warn data/warn_codes.txt lib/wire/warn_data.c
 	$(BUILD)/gen_q850 data/q850.txt data/q850_map.txt lib/semantics/q850_data.c
+
+# The generators refuse malformed data with file and line.
+gen-tests: $(GEN) $(BUILD)/gen_warn $(BUILD)/gen_q850
+	bash tests/gen/run.sh $(BUILD)
 
 check-regen: $(GEN) $(BUILD)/gen_warn $(BUILD)/gen_q850
 	@mkdir -p $(BUILD)/regen
@@ -137,7 +144,7 @@ cli-tests: $(SIPCODE) $(BUILD)/gen_pcap
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
 
-check: deps check-regen unit cli-tests fuzz-replay install-test
+check: deps check-regen gen-tests unit cli-tests fuzz-replay install-test
 	@echo "make check: all test suites passed"
 
 test: check

@@ -15,179 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_STANZAS  256
-#define MAX_FIELDS   128
+#include "stanza.h"
+
 #define MAX_ROWS     128
 #define MAX_NOTES    8
 #define MAX_PROFILES 16
 #define MAX_CAUSE    127
-
-/* ---- reading stanzas -------------------------------------------------------- */
-
-struct field {
-    int line;
-    char *key, *value;
-};
-
-struct stanza {
-    int line;
-    struct field fields[MAX_FIELDS];
-    int count;
-};
-
-struct file {
-    const char *path;
-    struct stanza stanzas[MAX_STANZAS];
-    int count;
-};
-
-static const char *current_path = "";
-
-static void die(int line, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "gen_q850: %s:%d: ", current_path, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        perror("gen_q850");
-        exit(1);
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    return strcpy(xmalloc(strlen(s) + 1), s);
-}
-
-static char *trim(char *s)
-{
-    char *e;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-    if (!f) {
-        fprintf(stderr, "gen_q850: %s: %s\n", path, strerror(errno));
-        exit(1);
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fprintf(stderr, "gen_q850: %s: cannot size file\n", path);
-        exit(1);
-    }
-    buf = xmalloc((size_t)size + 1);
-    if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "gen_q850: %s: cannot read\n", path);
-        exit(1);
-    }
-    buf[size] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Appends a folded continuation to *value, joined by one space. */
-static void append(char **value, const char *more)
-{
-    size_t a = strlen(*value), b = strlen(more);
-    char *n = xmalloc(a + b + 2);
-    memcpy(n, *value, a);
-    n[a] = ' ';
-    memcpy(n + a + 1, more, b + 1);
-    free(*value);
-    *value = n;
-}
-
-static int valid_key(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-            return 0;
-    return 1;
-}
-
-/* Splits the file into stanzas of key/value fields. */
-static void read_stanzas(const char *path, struct file *out)
-{
-    char *text = read_text(path), *line, *next = NULL;
-    int lineno = 0;
-    struct stanza *cur = NULL;
-    struct field *last = NULL;
-
-    current_path = path;
-    out->path = path;
-    out->count = 0;
-    for (line = text; *line; line = next) {
-        char *nl = strchr(line, '\n'), *t, *colon, *key, *value;
-        if (nl) {
-            *nl = '\0';
-            next = nl + 1;
-        } else {
-            next = line + strlen(line);
-        }
-        lineno++;
-        for (t = line; *t; t++)
-            if ((unsigned char)*t > 0x7e ||
-                ((unsigned char)*t < 0x20 && *t != '\t' && !(*t == '\r' && t[1] == '\0')))
-                die(lineno, "non-ASCII or control byte 0x%02x", (unsigned char)*t);
-        if (line[0] == '#')
-            continue;
-        if (trim(line)[0] == '\0') {
-            cur = NULL;
-            last = NULL;
-            continue;
-        }
-        if (line[0] == ' ' || line[0] == '\t') {
-            if (!last)
-                die(lineno, "continuation line with nothing to continue");
-            append(&last->value, trim(line));
-            continue;
-        }
-        colon = strchr(line, ':');
-        if (!colon)
-            die(lineno, "expected 'key: value'");
-        *colon = '\0';
-        key = trim(line);
-        value = trim(colon + 1);
-        if (!valid_key(key))
-            die(lineno, "bad key '%s'", key);
-        if (!*value)
-            die(lineno, "key '%s' has no value", key);
-        if (!cur) {
-            if (out->count == MAX_STANZAS)
-                die(lineno, "too many stanzas");
-            cur = &out->stanzas[out->count++];
-            cur->line = lineno;
-            cur->count = 0;
-        }
-        if (cur->count == MAX_FIELDS)
-            die(lineno, "too many fields in one stanza");
-        last = &cur->fields[cur->count++];
-        last->line = lineno;
-        last->key = xstrdup(key);
-        last->value = xstrdup(value);
-    }
-    free(text);
-}
 
 /* ---- checking values ------------------------------------------------------ */
 
@@ -250,10 +83,10 @@ static int split(char *s, char sep, char **items, int cap, int line)
         if (end)
             *end = '\0';
         if (n == cap)
-            die(line, "too many items in a list");
-        items[n] = trim(s);
+            stanza_die(line, "too many items in a list");
+        items[n] = stanza_trim(s);
         if (!*items[n])
-            die(line, "empty item in a list");
+            stanza_die(line, "empty item in a list");
         n++;
         if (!end)
             return n;
@@ -266,12 +99,12 @@ static void two_words(char *s, char **a, char **b, int line)
 {
     char *sp = strchr(s, ' ');
     if (!sp)
-        die(line, "expected two words in '%s'", s);
+        stanza_die(line, "expected two words in '%s'", s);
     *sp = '\0';
     *a = s;
-    *b = trim(sp + 1);
+    *b = stanza_trim(sp + 1);
     if (!**a || !**b || strchr(*b, ' '))
-        die(line, "expected two words in '%s %s'", *a, *b);
+        stanza_die(line, "expected two words in '%s %s'", *a, *b);
 }
 
 /* ---- the cause table (data/q850.txt) ---------------------------------------- */
@@ -306,41 +139,41 @@ static int known_cause(int c)
 
 static void load_causes(const char *path)
 {
-    static struct file f;
+    static struct stanza_file f;
     int s, declared = -1, prev = 0;
-    read_stanzas(path, &f);
+    stanza_read(path, &f);
     if (f.count == 0)
-        die(0, "empty file");
+        stanza_die(0, "empty file");
     for (s = 0; s < f.stanzas[0].count; s++) {
-        const struct field *fl = &f.stanzas[0].fields[s];
+        const struct stanza_field *fl = &f.stanzas[0].fields[s];
         if (strcmp(fl->key, "q850-table-version") == 0 && !q850_version) {
             if (!valid_date(fl->value))
-                die(fl->line, "q850-table-version '%s' is not YYYY-MM-DD", fl->value);
+                stanza_die(fl->line, "q850-table-version '%s' is not YYYY-MM-DD", fl->value);
             q850_version = fl->value;
         } else if (strcmp(fl->key, "count") == 0 && declared < 0) {
             if ((declared = parse_number(fl->value, 3)) < 0)
-                die(fl->line, "count '%s' is not a number", fl->value);
+                stanza_die(fl->line, "count '%s' is not a number", fl->value);
         } else {
-            die(fl->line, "unexpected key '%s' in the header stanza", fl->key);
+            stanza_die(fl->line, "unexpected key '%s' in the header stanza", fl->key);
         }
     }
     if (!q850_version || declared < 0)
-        die(f.stanzas[0].line, "header stanza needs q850-table-version and count");
+        stanza_die(f.stanzas[0].line, "header stanza needs q850-table-version and count");
     for (s = 1; s < f.count; s++) {
         const struct stanza *st = &f.stanzas[s];
         struct cause *c = &causes[cause_count];
         const char *klass = NULL;
         int i, seen_alias = 0, seen_ast = 0, seen_fs = 0;
         if (strcmp(st->fields[0].key, "cause") != 0)
-            die(st->line, "a stanza must start with cause:");
+            stanza_die(st->line, "a stanza must start with cause:");
         c->cause = parse_number(st->fields[0].value, 3);
         if (c->cause < 1 || c->cause > MAX_CAUSE)
-            die(st->line, "cause '%s' is not a number in 1..127", st->fields[0].value);
+            stanza_die(st->line, "cause '%s' is not a number in 1..127", st->fields[0].value);
         if (c->cause <= prev)
-            die(st->line, "cause %d does not follow %d in increasing order", c->cause, prev);
+            stanza_die(st->line, "cause %d does not follow %d in increasing order", c->cause, prev);
         prev = c->cause;
         for (i = 1; i < st->count; i++) {
-            const struct field *fl = &st->fields[i];
+            const struct stanza_field *fl = &st->fields[i];
             const char **slot = NULL;
             if (strcmp(fl->key, "class") == 0)
                 slot = &klass;
@@ -350,38 +183,38 @@ static void load_causes(const char *path)
                 slot = &c->meaning;
             if (slot) {
                 if (*slot)
-                    die(fl->line, "key '%s' given twice", fl->key);
+                    stanza_die(fl->line, "key '%s' given twice", fl->key);
                 *slot = fl->value;
             } else if (strcmp(fl->key, "alias") == 0) {
                 if (seen_alias++)
-                    die(fl->line, "key 'alias' given twice");
+                    stanza_die(fl->line, "key 'alias' given twice");
             } else if (strcmp(fl->key, "asterisk") == 0) {
                 if (seen_ast++ || !valid_symbol(fl->value, "AST_CAUSE_"))
-                    die(fl->line, "asterisk must be one AST_CAUSE_* symbol");
+                    stanza_die(fl->line, "asterisk must be one AST_CAUSE_* symbol");
             } else if (strcmp(fl->key, "freeswitch") == 0) {
                 if (seen_fs++ || !valid_symbol(fl->value, "SWITCH_CAUSE_"))
-                    die(fl->line, "freeswitch must be one SWITCH_CAUSE_* symbol");
+                    stanza_die(fl->line, "freeswitch must be one SWITCH_CAUSE_* symbol");
             } else if (strcmp(fl->key, "note") != 0) {
-                die(fl->line, "unknown key '%s'", fl->key);
+                stanza_die(fl->line, "unknown key '%s'", fl->key);
             }
         }
         if (!klass || !c->name || !c->meaning)
-            die(st->line, "cause %d needs class, name and meaning", c->cause);
+            stanza_die(st->line, "cause %d needs class, name and meaning", c->cause);
         for (i = 0; i < (int)(sizeof classes / sizeof *classes); i++)
             if (strcmp(klass, classes[i].id) == 0)
                 break;
         if (i == (int)(sizeof classes / sizeof *classes))
-            die(st->line, "cause %d: unknown class '%s'", c->cause, klass);
+            stanza_die(st->line, "cause %d: unknown class '%s'", c->cause, klass);
         if (c->cause < classes[i].lo || c->cause > classes[i].hi)
-            die(st->line, "cause %d is outside class %s (%d..%d)", c->cause, klass, classes[i].lo,
+            stanza_die(st->line, "cause %d is outside class %s (%d..%d)", c->cause, klass, classes[i].lo,
                 classes[i].hi);
         c->klass = classes[i].display;
         cause_index[c->cause] = ++cause_count;
     }
     if (cause_count == 0)
-        die(0, "no causes");
+        stanza_die(0, "no causes");
     if (cause_count != declared)
-        die(0, "count says %d, but the file lists %d causes", declared, cause_count);
+        stanza_die(0, "count says %d, but the file lists %d causes", declared, cause_count);
 }
 
 /* ---- the profiles (data/q850_map.txt) --------------------------------------- */
@@ -429,9 +262,9 @@ static struct row *add_row(struct rows *r, int key, int line)
 {
     struct row *row;
     if (find_row(r, key))
-        die(line, "%d has two rows", key);
+        stanza_die(line, "%d has two rows", key);
     if (r->count == MAX_ROWS)
-        die(line, "too many rows");
+        stanza_die(line, "too many rows");
     row = &r->rows[r->count++];
     memset(row, 0, sizeof *row);
     row->key = key;
@@ -450,18 +283,18 @@ static void parse_to_sip(struct profile *p, char *value, int line, int q850)
         two_words(items[i], &a, &b, line);
         cause = parse_number(a, 3);
         if (cause < 1 || cause > MAX_CAUSE)
-            die(line, "'%s' is not a cause in 1..127", a);
+            stanza_die(line, "'%s' is not a cause in 1..127", a);
         if (cause <= prev)
-            die(line, "cause %d does not follow %d in increasing order", cause, prev);
+            stanza_die(line, "cause %d does not follow %d in increasing order", cause, prev);
         prev = cause;
         if (q850 && !known_cause(cause))
-            die(line, "cause %d is not in data/q850.txt (use to-sip-nonq850)", cause);
+            stanza_die(line, "cause %d is not in data/q850.txt (use to-sip-nonq850)", cause);
         if (!q850 && known_cause(cause))
-            die(line, "cause %d is a Q.850 cause: put it in to-sip", cause);
+            stanza_die(line, "cause %d is a Q.850 cause: put it in to-sip", cause);
         if (strcmp(b, "-") == 0)
             code = 0;
         else if ((code = parse_code(b, 300, 699)) < 0)
-            die(line, "'%s' is not a final failure code in 300..699 or '-'", b);
+            stanza_die(line, "'%s' is not a final failure code in 300..699 or '-'", b);
         add_row(&p->to, cause, line)->value = code;
     }
 }
@@ -477,17 +310,17 @@ static void parse_from_sip(struct profile *p, char *value, int line, int interna
         struct row *row;
         two_words(items[i], &a, &b, line);
         if ((code = parse_code(a, 100, 699)) < 0)
-            die(line, "'%s' is not a SIP response code in 100..699", a);
+            stanza_die(line, "'%s' is not a SIP response code in 100..699", a);
         if (code <= prev)
-            die(line, "code %d does not follow %d in increasing order", code, prev);
+            stanza_die(line, "code %d does not follow %d in increasing order", code, prev);
         prev = code;
         if (internal) {
             if (!valid_symbol(b, ""))
-                die(line, "'%s' is not an internal cause name [A-Z0-9_]+", b);
+                stanza_die(line, "'%s' is not an internal cause name [A-Z0-9_]+", b);
         } else if (strcmp(b, "-") != 0) {
             cause = parse_number(b, 3);
             if (!known_cause(cause))
-                die(line, "'%s' is not a cause of data/q850.txt", b);
+                stanza_die(line, "'%s' is not a cause of data/q850.txt", b);
         }
         row = add_row(&p->from, code, line);
         row->value = cause;
@@ -501,19 +334,19 @@ static void parse_note(struct rows *r, char *value, int line)
     char *colon = strchr(value, ':'), *items[MAX_ROWS];
     int n, i;
     if (!colon)
-        die(line, "a row note reads 'KEY[, KEY...]: text'");
+        stanza_die(line, "a row note reads 'KEY[, KEY...]: text'");
     *colon = '\0';
     n = split(value, ',', items, MAX_ROWS, line);
-    value = trim(colon + 1);
+    value = stanza_trim(colon + 1);
     if (!*value)
-        die(line, "empty row note");
+        stanza_die(line, "empty row note");
     for (i = 0; i < n; i++) {
         int key = parse_number(items[i], 3);
         struct row *row = key < 0 ? NULL : find_row(r, key);
         if (!row)
-            die(line, "note for '%s', which has no row", items[i]);
+            stanza_die(line, "note for '%s', which has no row", items[i]);
         if (row->note_count == MAX_NOTES)
-            die(line, "too many notes for %d", key);
+            stanza_die(line, "too many notes for %d", key);
         row->notes[row->note_count++] = value;
     }
 }
@@ -523,18 +356,18 @@ static const char *parse_default(char *value, int line, int *v, int is_code)
 {
     char *colon = strchr(value, ':'), *head, *why;
     if (!colon)
-        die(line, "a default reads 'VALUE: why'");
+        stanza_die(line, "a default reads 'VALUE: why'");
     *colon = '\0';
-    head = trim(value);
-    why = trim(colon + 1);
+    head = stanza_trim(value);
+    why = stanza_trim(colon + 1);
     if (!*why)
-        die(line, "a default needs its why");
+        stanza_die(line, "a default needs its why");
     if (strcmp(head, "-") == 0)
         *v = 0;
     else if (is_code && (*v = parse_code(head, 300, 699)) < 0)
-        die(line, "'%s' is not a final failure code in 300..699 or '-'", head);
+        stanza_die(line, "'%s' is not a final failure code in 300..699 or '-'", head);
     else if (!is_code && !known_cause(*v = parse_number(head, 3)))
-        die(line, "'%s' is not a cause of data/q850.txt or '-'", head);
+        stanza_die(line, "'%s' is not a cause of data/q850.txt or '-'", head);
     return why;
 }
 
@@ -545,11 +378,11 @@ static void parse_from_default(struct profile *p, char *value, int line)
     int n, i, cause;
     const char *why;
     if (!colon)
-        die(line, "from-sip-default reads 'CLASSES CAUSE: why'");
+        stanza_die(line, "from-sip-default reads 'CLASSES CAUSE: why'");
     *colon = '\0';
     sp = strrchr(value, ' ');
     if (!sp)
-        die(line, "from-sip-default reads 'CLASSES CAUSE: why'");
+        stanza_die(line, "from-sip-default reads 'CLASSES CAUSE: why'");
     *sp = '\0';
     *colon = ':';
     why = parse_default(sp + 1, line, &cause, 0);
@@ -558,9 +391,9 @@ static void parse_from_default(struct profile *p, char *value, int line)
         const char *c = items[i];
         int k = c[0] - '0';
         if (strlen(c) != 3 || k < 1 || k > 6 || c[1] != 'x' || c[2] != 'x')
-            die(line, "'%s' is not a class 1xx..6xx", c);
+            stanza_die(line, "'%s' is not a class 1xx..6xx", c);
         if (p->from_default_why[k - 1])
-            die(line, "class %s has two defaults", c);
+            stanza_die(line, "class %s has two defaults", c);
         p->from_default[k - 1] = cause;
         p->from_default_why[k - 1] = why;
     }
@@ -600,21 +433,21 @@ static void check_pairs(char *value, int line, const char *what)
         two_words(items[i], &a, &b, line);
         if (strcmp(what, "to-sip-internal") == 0) {
             if (!valid_symbol(a, "") || parse_code(b, 300, 699) < 0)
-                die(line, "to-sip-internal pairs read 'NAME CODE'");
+                stanza_die(line, "to-sip-internal pairs read 'NAME CODE'");
         } else if (!valid_symbol(a, "") || !known_cause(parse_number(b, 3))) {
-            die(line, "from-request pairs read 'METHOD CAUSE'");
+            stanza_die(line, "from-request pairs read 'METHOD CAUSE'");
         }
     }
 }
 
 static void load_profiles(const char *path)
 {
-    static struct file f;
+    static struct stanza_file f;
     int s;
-    read_stanzas(path, &f);
+    stanza_read(path, &f);
     if (f.count == 0 || strcmp(f.stanzas[0].fields[0].key, "map-version") != 0 ||
         f.stanzas[0].count != 1 || !valid_date(f.stanzas[0].fields[0].value))
-        die(f.count ? f.stanzas[0].line : 0,
+        stanza_die(f.count ? f.stanzas[0].line : 0,
             "the file must start with a stanza holding only map-version: YYYY-MM-DD");
     map_version = f.stanzas[0].fields[0].value;
     for (s = 1; s < f.count; s++) {
@@ -622,27 +455,27 @@ static void load_profiles(const char *path)
         struct profile *p;
         int i, k, sources = 0;
         if (strcmp(st->fields[0].key, "profile") != 0)
-            die(st->line, "a stanza must start with profile:");
+            stanza_die(st->line, "a stanza must start with profile:");
         if (profile_count == MAX_PROFILES)
-            die(st->line, "too many profiles");
+            stanza_die(st->line, "too many profiles");
         p = &profiles[profile_count++];
         memset(p, 0, sizeof *p);
         p->id = st->fields[0].value;
         p->line = st->line;
         if (!valid_profile_id(p->id))
-            die(st->line, "profile id '%s' is not [a-z0-9-]+", p->id);
+            stanza_die(st->line, "profile id '%s' is not [a-z0-9-]+", p->id);
         for (k = 0; k < profile_count - 1; k++)
             if (strcmp(profiles[k].id, p->id) == 0)
-                die(st->line, "profile '%s' given twice", p->id);
+                stanza_die(st->line, "profile '%s' given twice", p->id);
         if (profile_count == 1 && strcmp(p->id, "rfc3398") != 0)
-            die(st->line, "the first profile must be rfc3398, the default");
+            stanza_die(st->line, "the first profile must be rfc3398, the default");
         for (i = 1; i < st->count; i++) {
-            const struct field *fl = &st->fields[i];
+            const struct stanza_field *fl = &st->fields[i];
             char *v = fl->value;
             if (!repeatable_key(fl->key))
                 for (k = 1; k < i; k++)
                     if (strcmp(st->fields[k].key, fl->key) == 0)
-                        die(fl->line, "key '%s' given twice", fl->key);
+                        stanza_die(fl->line, "key '%s' given twice", fl->key);
             if (strcmp(fl->key, "title") == 0)
                 p->title = v;
             else if (strcmp(fl->key, "cite") == 0)
@@ -674,40 +507,29 @@ static void load_profiles(const char *path)
             else if (free_text_key(fl->key))
                 sources += strcmp(fl->key, "source") == 0;
             else
-                die(fl->line, "unknown key '%s'", fl->key);
+                stanza_die(fl->line, "unknown key '%s'", fl->key);
         }
         if (!p->title || !p->cite || sources == 0)
-            die(st->line, "profile %s needs title, cite and at least one source", p->id);
+            stanza_die(st->line, "profile %s needs title, cite and at least one source", p->id);
         if (p->to.count && !p->to_why)
-            die(st->line, "profile %s has to-sip rows but no to-sip-why", p->id);
+            stanza_die(st->line, "profile %s has to-sip rows but no to-sip-why", p->id);
         if (!p->to.count && p->to_why)
-            die(st->line, "profile %s has to-sip-why but no to-sip rows", p->id);
+            stanza_die(st->line, "profile %s has to-sip-why but no to-sip rows", p->id);
         if (p->from.count && !p->from_why)
-            die(st->line, "profile %s has from-sip rows but no from-sip-why", p->id);
+            stanza_die(st->line, "profile %s has from-sip rows but no from-sip-why", p->id);
         if (!p->from.count && p->from_why)
-            die(st->line, "profile %s has from-sip-why but no from-sip rows", p->id);
+            stanza_die(st->line, "profile %s has from-sip-why but no from-sip rows", p->id);
         if (!p->has_to_default)
-            die(st->line, "profile %s needs to-sip-default", p->id);
+            stanza_die(st->line, "profile %s needs to-sip-default", p->id);
         for (k = 0; k < 6; k++)
             if (!p->from_default_why[k])
-                die(st->line, "profile %s: from-sip-default does not cover %dxx", p->id, k + 1);
+                stanza_die(st->line, "profile %s: from-sip-default does not cover %dxx", p->id, k + 1);
     }
     if (profile_count == 0)
-        die(0, "no profiles");
+        stanza_die(0, "no profiles");
 }
 
 /* ---- output ------------------------------------------------------------------ */
-
-static void put_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 static int compare_rows(const void *a, const void *b)
 {
@@ -792,17 +614,17 @@ static void write_table(const char *path)
           out);
     for (i = 0; i < cause_count; i++) {
         fprintf(out, "    {%d, ", causes[i].cause);
-        put_string(out, causes[i].name);
+        stanza_put_string(out, causes[i].name);
         fputs(", ", out);
-        put_string(out, causes[i].klass);
+        stanza_put_string(out, causes[i].klass);
         fputs(",\n     ", out);
-        put_string(out, causes[i].meaning);
+        stanza_put_string(out, causes[i].meaning);
         fputs("},\n", out);
     }
     fputs("};\n\n", out);
     fprintf(out, "const size_t sipcode__q850_count = %d;\n", cause_count);
     fputs("const char sipcode__q850_version[] = ", out);
-    put_string(out, q850_version);
+    stanza_put_string(out, q850_version);
     fputs(";\n\n", out);
 
     for (i = 0; i < profile_count; i++) {
@@ -814,11 +636,11 @@ static void write_table(const char *path)
     for (i = 0; i < profile_count; i++) {
         const struct profile *p = &profiles[i];
         fputs("    {", out);
-        put_string(out, p->id);
+        stanza_put_string(out, p->id);
         fputs(",\n     ", out);
-        put_string(out, p->title);
+        stanza_put_string(out, p->title);
         fputs(",\n     ", out);
-        put_string(out, p->cite);
+        stanza_put_string(out, p->cite);
         fputs(",\n     ", out);
         if (p->to.count) {
             put_ident(out, p->id, "_to_sip");
@@ -827,7 +649,7 @@ static void write_table(const char *path)
             fputs("NULL, 0,\n     ", out);
         }
         fprintf(out, "{%d, ", p->to_default);
-        put_string(out, p->to_default_why);
+        stanza_put_string(out, p->to_default_why);
         fputs("},\n     ", out);
         if (p->from.count) {
             put_ident(out, p->id, "_from_sip");
@@ -837,7 +659,7 @@ static void write_table(const char *path)
         }
         for (k = 0; k < 6; k++) {
             fprintf(out, "%s{%d, ", k ? ",\n      " : "", p->from_default[k]);
-            put_string(out, p->from_default_why[k]);
+            stanza_put_string(out, p->from_default_why[k]);
             fputc('}', out);
         }
         fputs("}},\n", out);
@@ -845,7 +667,7 @@ static void write_table(const char *path)
     fputs("};\n\n", out);
     fprintf(out, "const size_t sipcode__q850_profile_count = %d;\n", profile_count);
     fputs("const char sipcode__q850_map_version[] = ", out);
-    put_string(out, map_version);
+    stanza_put_string(out, map_version);
     fputs(";\n", out);
     if (fclose(out) != 0) {
         fprintf(stderr, "gen_q850: %s: write failed\n", path);
@@ -855,6 +677,7 @@ static void write_table(const char *path)
 
 int main(int argc, char **argv)
 {
+    stanza_set_program("gen_q850");
     if (argc != 4) {
         fprintf(stderr, "usage: gen_q850 q850.txt q850_map.txt q850_data.c\n");
         return 2;

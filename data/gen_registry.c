@@ -9,12 +9,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
+
+#include "stanza.h"
 
 #define MAX_ENTRIES        512
 #define MAX_HEADERS        16
@@ -40,82 +41,10 @@ struct entry {
     int rule_count;
 };
 
-static const char *input_path;
 static struct entry entries[MAX_ENTRIES];
 static int entry_count;
-static char *registry_version;
+static const char *registry_version;
 static int iana_count = -1;
-
-static void die(int line, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "gen_registry: %s:%d: ", input_path, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = malloc(strlen(s) + 1);
-    if (!d) {
-        perror("gen_registry");
-        exit(1);
-    }
-    return strcpy(d, s);
-}
-
-static char *trim(char *s)
-{
-    char *e;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-    if (!f) {
-        fprintf(stderr, "gen_registry: %s: %s\n", path, strerror(errno));
-        exit(1);
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fprintf(stderr, "gen_registry: %s: cannot size file\n", path);
-        exit(1);
-    }
-    buf = malloc((size_t)size + 1);
-    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "gen_registry: %s: cannot read\n", path);
-        exit(1);
-    }
-    buf[size] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Appends a folded continuation to *field, joined by one space. */
-static void append(char **field, const char *more)
-{
-    size_t a = strlen(*field), b = strlen(more);
-    char *n = malloc(a + b + 2);
-    if (!n) {
-        perror("gen_registry");
-        exit(1);
-    }
-    memcpy(n, *field, a);
-    n[a] = ' ';
-    memcpy(n + a + 1, more, b + 1);
-    free(*field);
-    *field = n;
-}
 
 static int valid_name(const char *s)
 {
@@ -144,23 +73,23 @@ static const char *const sender_names[] = {"uas",     "proxy",    "registrar", "
 
 static unsigned parse_senders(int line, const char *text)
 {
-    char *copy = xstrdup(text), *tok, *save = NULL;
+    char *copy = stanza_xstrdup(text), *tok, *save = NULL;
     unsigned bits = 0;
     for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        const char *t = trim(tok);
+        const char *t = stanza_trim(tok);
         size_t i;
         for (i = 0; i < sizeof sender_names / sizeof *sender_names; i++)
             if (strcmp(t, sender_names[i]) == 0)
                 break;
         if (i == sizeof sender_names / sizeof *sender_names)
-            die(line, "unknown sender '%s'", t);
+            stanza_die(line, "unknown sender '%s'", t);
         if (bits & (1u << i))
-            die(line, "sender '%s' listed twice", t);
+            stanza_die(line, "sender '%s' listed twice", t);
         bits |= 1u << i;
     }
     free(copy);
     if (!bits)
-        die(line, "empty sender list");
+        stanza_die(line, "empty sender list");
     return bits;
 }
 
@@ -176,26 +105,26 @@ static int header_name_ok(const char *s)
 
 static void parse_headers(struct entry *e)
 {
-    char *copy = xstrdup(e->headers), *tok, *save = NULL;
+    char *copy = stanza_xstrdup(e->headers), *tok, *save = NULL;
     for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char *t = trim(tok), *colon = strchr(t, ':');
+        char *t = stanza_trim(tok), *colon = strchr(t, ':');
         const char *level;
         int i;
         if (!colon)
-            die(e->line, "header rule '%s' lacks ':level'", t);
+            stanza_die(e->line, "header rule '%s' lacks ':level'", t);
         *colon = '\0';
-        level = trim(colon + 1);
-        t = trim(t);
+        level = stanza_trim(colon + 1);
+        t = stanza_trim(t);
         if (!header_name_ok(t))
-            die(e->line, "bad header name '%s'", t);
+            stanza_die(e->line, "bad header name '%s'", t);
         if (strcmp(level, "must") && strcmp(level, "should") && strcmp(level, "may"))
-            die(e->line, "header level '%s' is not must, should or may", level);
+            stanza_die(e->line, "header level '%s' is not must, should or may", level);
         for (i = 0; i < e->rule_count; i++)
             if (strcasecmp(e->rules[i].name, t) == 0)
-                die(e->line, "header '%s' listed twice", t);
+                stanza_die(e->line, "header '%s' listed twice", t);
         if (e->rule_count == MAX_HEADERS)
-            die(e->line, "more than %d header rules", MAX_HEADERS);
-        e->rules[e->rule_count].name = xstrdup(t);
+            stanza_die(e->line, "more than %d header rules", MAX_HEADERS);
+        e->rules[e->rule_count].name = stanza_xstrdup(t);
         e->rules[e->rule_count].level = strcmp(level, "must") == 0     ? "SIPCODE_LEVEL_MUST"
                                         : strcmp(level, "should") == 0 ? "SIPCODE_LEVEL_SHOULD"
                                                                        : "SIPCODE_LEVEL_MAY";
@@ -230,164 +159,119 @@ static void check_entry(struct entry *e)
 {
     int i, unregistered;
     if (!e->phrase || !valid_phrase(e->phrase))
-        die(e->line, "code %d: missing or bad phrase", e->code);
+        stanza_die(e->line, "code %d: missing or bad phrase", e->code);
     if (!e->name || !valid_name(e->name))
-        die(e->line, "code %d: missing or bad name (want [A-Z0-9_]+)", e->code);
+        stanza_die(e->line, "code %d: missing or bad name (want [A-Z0-9_]+)", e->code);
     if (!e->status)
-        die(e->line, "code %d: missing status", e->code);
+        stanza_die(e->line, "code %d: missing status", e->code);
     if (strcmp(e->status, "current") && strcmp(e->status, "deprecated") &&
         strcmp(e->status, "historic") && strcmp(e->status, "unregistered"))
-        die(e->line, "code %d: unknown status '%s'", e->code, e->status);
+        stanza_die(e->line, "code %d: unknown status '%s'", e->code, e->status);
     unregistered = strcmp(e->status, "unregistered") == 0;
     if (e->code >= 700 && !unregistered)
-        die(e->line, "code %d: only unregistered codes may be 7xx", e->code);
+        stanza_die(e->line, "code %d: only unregistered codes may be 7xx", e->code);
     if (!unregistered) {
         int n = 0;
         if (!e->rfc || sscanf(e->rfc, "RFC %d", &n) != 1 || n <= 0)
-            die(e->line, "code %d: rfc must read 'RFC NNNN'", e->code);
+            stanza_die(e->line, "code %d: rfc must read 'RFC NNNN'", e->code);
         if (!e->section || !*e->section)
-            die(e->line, "code %d: missing section", e->code);
+            stanza_die(e->line, "code %d: missing section", e->code);
         for (i = 0; e->section[i]; i++)
             if (!isdigit((unsigned char)e->section[i]) && e->section[i] != '.')
-                die(e->line, "code %d: section '%s' is not dotted digits", e->code, e->section);
+                stanza_die(e->line, "code %d: section '%s' is not dotted digits", e->code, e->section);
         if (e->origin)
-            die(e->line, "code %d: origin is only for unregistered codes", e->code);
+            stanza_die(e->line, "code %d: origin is only for unregistered codes", e->code);
     } else if (!e->origin || !*e->origin) {
-        die(e->line, "code %d: unregistered code needs an origin", e->code);
+        stanza_die(e->line, "code %d: unregistered code needs an origin", e->code);
     }
     if (!e->sender)
-        die(e->line, "code %d: missing sender", e->code);
+        stanza_die(e->line, "code %d: missing sender", e->code);
     e->senders = parse_senders(e->line, e->sender);
     if (!e->scope || (strcmp(e->scope, "end-to-end") && strcmp(e->scope, "hop-by-hop") &&
                       strcmp(e->scope, "local")))
-        die(e->line, "code %d: scope must be end-to-end, hop-by-hop or local", e->code);
+        stanza_die(e->line, "code %d: scope must be end-to-end, hop-by-hop or local", e->code);
     if (!strcmp(e->scope, "local") != (e->code >= 700))
-        die(e->line, "code %d: scope local is for 7xx codes, and only for them", e->code);
+        stanza_die(e->line, "code %d: scope local is for 7xx codes, and only for them", e->code);
     if (e->headers)
         parse_headers(e);
     if (!e->meaning || !*e->meaning)
-        die(e->line, "code %d: missing meaning", e->code);
+        stanza_die(e->line, "code %d: missing meaning", e->code);
     if (!e->check || !*e->check)
-        die(e->line, "code %d: missing check", e->code);
+        stanza_die(e->line, "code %d: missing check", e->code);
     for (i = 0; i < entry_count; i++)
         if (&entries[i] != e && entries[i].name && strcmp(entries[i].name, e->name) == 0)
-            die(e->line, "code %d: name %s already used by %d", e->code, e->name, entries[i].code);
+            stanza_die(e->line, "code %d: name %s already used by %d", e->code, e->name, entries[i].code);
 }
 
-static void parse(char *text)
+/* The first stanza is the header (registry-version, iana-count); each other
+ * stanza starts with code: and the codes increase. */
+static void parse_header(const struct stanza *st)
 {
-    char *line, *save = NULL;
-    int lineno = 0;
-    struct entry *cur = NULL;
-    char **last = NULL; /* field a continuation line appends to */
-    int in_header = 0, header_done = 0, prev_code = 0;
-
-    for (line = text; *line; line = save) {
-        char *raw = line, *nl = strchr(line, '\n');
-        char *t, *colon, *key, *value, **slot;
-        if (nl) {
-            *nl = '\0';
-            save = nl + 1;
-        } else {
-            save = line + strlen(line);
-        }
-        lineno++;
-        for (t = raw; *t; t++)
-            if ((unsigned char)*t > 0x7e || ((unsigned char)*t < 0x20 && *t != '\t' && *t != '\r'))
-                die(lineno, "non-ASCII or control byte 0x%02x", (unsigned char)*t);
-        if (raw[0] == '#')
-            continue;
-        if (trim(raw)[0] == '\0') {
-            cur = NULL;
-            last = NULL;
-            in_header = 0;
-            continue;
-        }
-        if (raw[0] == ' ' || raw[0] == '\t') {
-            if (!last)
-                die(lineno, "continuation line with nothing to continue");
-            append(last, trim(raw));
-            continue;
-        }
-        colon = strchr(raw, ':');
-        if (!colon)
-            die(lineno, "expected 'key: value'");
-        *colon = '\0';
-        key = trim(raw);
-        value = trim(colon + 1);
-        if (!cur && !in_header) {
-            if (!header_done) {
-                if (strcmp(key, "registry-version") != 0)
-                    die(lineno, "file must start with a registry-version: stanza");
-                in_header = 1;
-                header_done = 1;
-            } else {
-                char *end;
-                long code;
-                if (strcmp(key, "code") != 0)
-                    die(lineno, "a stanza must start with code:");
-                errno = 0;
-                code = strtol(value, &end, 10);
-                if (strlen(value) != 3 || *end || code < MIN_CODE || code > MAX_CODE)
-                    die(lineno, "code '%s' is not three digits in %d..%d", value, MIN_CODE,
-                        MAX_CODE);
-                if (code <= prev_code)
-                    die(lineno, "code %ld does not follow %d in increasing order", code, prev_code);
-                if (entry_count == MAX_ENTRIES)
-                    die(lineno, "too many entries");
-                prev_code = (int)code;
-                cur = &entries[entry_count++];
-                cur->line = lineno;
-                cur->code = (int)code;
-                last = NULL;
-                continue;
-            }
-        }
-        if (in_header) {
-            if (strcmp(key, "registry-version") == 0) {
-                registry_version = xstrdup(value);
-                last = NULL;
-            } else if (strcmp(key, "iana-count") == 0) {
-                iana_count = atoi(value);
-                last = NULL;
-            } else {
-                die(lineno, "unknown header key '%s'", key);
-            }
-            continue;
-        }
-        if (strcmp(key, "note") == 0) {
-            if (cur->note_count == MAX_NOTES)
-                die(lineno, "too many notes");
-            cur->notes[cur->note_count] = xstrdup(value);
-            last = &cur->notes[cur->note_count++];
-            continue;
-        }
-        slot = field_for(cur, key);
-        if (!slot)
-            die(lineno, "unknown key '%s'", key);
-        if (*slot)
-            die(lineno, "key '%s' given twice", key);
-        *slot = xstrdup(value);
-        last = slot;
-    }
-    if (!registry_version)
-        die(lineno, "no registry-version");
-    if (iana_count < 0)
-        die(lineno, "no iana-count");
-}
-
-static void put_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        if (*s == '\n')
-            fputs("\\n", out);
+    int i;
+    for (i = 0; i < st->count; i++) {
+        const struct stanza_field *f = &st->fields[i];
+        if (strcmp(f->key, "registry-version") == 0)
+            registry_version = f->value;
+        else if (strcmp(f->key, "iana-count") == 0)
+            iana_count = atoi(f->value);
         else
-            fputc(*s, out);
+            stanza_die(f->line, "unknown header key '%s'", f->key);
     }
-    fputc('"', out);
+}
+
+static void parse_entry(const struct stanza *st, int prev_code)
+{
+    const struct stanza_field *f = &st->fields[0];
+    struct entry *e;
+    char *end;
+    long code;
+    int i;
+    if (strcmp(f->key, "code") != 0)
+        stanza_die(f->line, "a stanza must start with code:");
+    code = strtol(f->value, &end, 10);
+    if (strlen(f->value) != 3 || *end || code < MIN_CODE || code > MAX_CODE)
+        stanza_die(f->line, "code '%s' is not three digits in %d..%d", f->value, MIN_CODE,
+                   MAX_CODE);
+    if (code <= prev_code)
+        stanza_die(f->line, "code %ld does not follow %d in increasing order", code, prev_code);
+    if (entry_count == MAX_ENTRIES)
+        stanza_die(f->line, "too many entries");
+    e = &entries[entry_count++];
+    e->line = st->line;
+    e->code = (int)code;
+    for (i = 1; i < st->count; i++) {
+        char **slot;
+        f = &st->fields[i];
+        if (strcmp(f->key, "note") == 0) {
+            if (e->note_count == MAX_NOTES)
+                stanza_die(f->line, "too many notes");
+            e->notes[e->note_count++] = f->value;
+            continue;
+        }
+        slot = field_for(e, f->key);
+        if (!slot)
+            stanza_die(f->line, "unknown key '%s'", f->key);
+        if (*slot)
+            stanza_die(f->line, "key '%s' given twice", f->key);
+        *slot = f->value;
+    }
+}
+
+static void parse(const char *path)
+{
+    static struct stanza_file file;
+    int s;
+    stanza_read(path, &file);
+    if (file.count == 0 || strcmp(file.stanzas[0].fields[0].key, "registry-version") != 0)
+        stanza_die(file.count ? file.stanzas[0].line : 0,
+                   "file must start with a registry-version: stanza");
+    parse_header(&file.stanzas[0]);
+    for (s = 1; s < file.count; s++)
+        parse_entry(&file.stanzas[s], entry_count ? entries[entry_count - 1].code : 0);
+    if (!registry_version)
+        stanza_die(0, "no registry-version");
+    if (iana_count < 0)
+        stanza_die(0, "no iana-count");
 }
 
 static void put_joined(FILE *out, char *const *parts, int count, const char *sep)
@@ -443,7 +327,7 @@ static struct word *find_or_add_word(const char *w)
         if (strcmp(words[i].text, w) == 0)
             return &words[i];
     if (word_count == MAX_WORDS)
-        die(0, "more than %d distinct words", MAX_WORDS);
+        stanza_die(0, "more than %d distinct words", MAX_WORDS);
     strcpy(words[word_count].text, w);
     return &words[word_count++];
 }
@@ -461,7 +345,7 @@ static void index_text(const char *text, int entry, int strong)
             break;
         while (*p && isalnum((unsigned char)*p)) {
             if (n == MAX_WORD_LEN)
-                die(entries[entry].line, "word longer than %d characters", MAX_WORD_LEN);
+                stanza_die(entries[entry].line, "word longer than %d characters", MAX_WORD_LEN);
             w[n++] = (char)tolower((unsigned char)*p++);
         }
         w[n] = '\0';
@@ -498,7 +382,7 @@ static void write_word_index(FILE *out)
     fputs("const char *const sipcode__words[] = {\n", out);
     for (i = 0; i < word_count; i++) {
         fputs("    ", out);
-        put_string(out, words[i].text);
+        stanza_put_string(out, words[i].text);
         fputs(",\n", out);
     }
     fputs("};\nconst uint64_t sipcode__word_bits[] = {\n", out);
@@ -531,7 +415,7 @@ static void write_table(const char *path)
         fprintf(out, "static const struct sipcode_header_rule headers_%d[] = {\n", e->code);
         for (j = 0; j < e->rule_count; j++) {
             fputs("    {", out);
-            put_string(out, e->rules[j].name);
+            stanza_put_string(out, e->rules[j].name);
             fprintf(out, ", %s},\n", e->rules[j].level);
         }
         fputs("};\n", out);
@@ -542,17 +426,17 @@ static void write_table(const char *path)
         if (strcmp(e->status, "current") == 0 || strcmp(e->status, "deprecated") == 0)
             registered++;
         fprintf(out, "    {%d, %d, ", e->code, e->code / 100);
-        put_string(out, e->phrase);
+        stanza_put_string(out, e->phrase);
         fputs(", ", out);
-        put_string(out, e->name);
+        stanza_put_string(out, e->name);
         fprintf(out, ", %s,\n     ", status_const(e->status));
-        put_string(out, e->rfc);
+        stanza_put_string(out, e->rfc);
         fputs(", ", out);
-        put_string(out, e->section);
+        stanza_put_string(out, e->section);
         fputs(", ", out);
-        put_string(out, e->also);
+        stanza_put_string(out, e->also);
         fputs(", ", out);
-        put_string(out, e->origin);
+        stanza_put_string(out, e->origin);
         fprintf(out, ",\n     0x%02xu, %s, ", e->senders,
                 strcmp(e->scope, "hop-by-hop") == 0 ? "SIPCODE_SCOPE_HOP_BY_HOP"
                 : strcmp(e->scope, "local") == 0    ? "SIPCODE_SCOPE_LOCAL"
@@ -561,11 +445,11 @@ static void write_table(const char *path)
             fprintf(out, "headers_%d, %d,\n     ", e->code, e->rule_count);
         else
             fputs("NULL, 0,\n     ", out);
-        put_string(out, e->alias);
+        stanza_put_string(out, e->alias);
         fputs(",\n     ", out);
-        put_string(out, e->meaning);
+        stanza_put_string(out, e->meaning);
         fputs(",\n     ", out);
-        put_string(out, e->check);
+        stanza_put_string(out, e->check);
         fputs(",\n     ", out);
         put_joined(out, e->notes, e->note_count, "\\n");
         fputs("},\n", out);
@@ -573,7 +457,7 @@ static void write_table(const char *path)
     fputs("};\n\n", out);
     fprintf(out, "const size_t sipcode__registry_count = %d;\n\n", entry_count);
     if (registered != iana_count)
-        die(0, "iana-count says %d, but %d entries are current or deprecated", iana_count,
+        stanza_die(0, "iana-count says %d, but %d entries are current or deprecated", iana_count,
             registered);
     fprintf(out, "/* Index by code - %d: entry number, or -1. */\n", SIPCODE_INDEX_BASE);
     fprintf(out, "const short sipcode__registry_index[%d] = {\n",
@@ -588,7 +472,7 @@ static void write_table(const char *path)
     }
     fputs("};\n\n", out);
     fputs("const char sipcode__registry_version[] = ", out);
-    put_string(out, registry_version);
+    stanza_put_string(out, registry_version);
     fprintf(out, ";\nconst int sipcode__registry_iana_count = %d;\n", iana_count);
     write_word_index(out);
     if (fclose(out) != 0) {
@@ -629,15 +513,13 @@ static void write_codes_header(const char *path)
 
 int main(int argc, char **argv)
 {
-    char *text;
     int i;
+    stanza_set_program("gen_registry");
     if (argc != 4) {
         fprintf(stderr, "usage: gen_registry codes.txt registry_data.c codes.h\n");
         return 2;
     }
-    input_path = argv[1];
-    text = read_file(input_path);
-    parse(text);
+    parse(argv[1]);
     for (i = 0; i < entry_count; i++)
         check_entry(&entries[i]);
     /* RFC 3261 8.1.3.2 falls back to the x00 of a class: each must exist and
@@ -648,7 +530,7 @@ int main(int argc, char **argv)
             if (entries[j].code == i * 100 && strcmp(entries[j].status, "current") == 0)
                 found = 1;
         if (!found)
-            die(0, "class %d has no current %d00 entry to fall back to", i, i);
+            stanza_die(0, "class %d has no current %d00 entry to fall back to", i, i);
     }
     write_table(argv[2]);
     write_codes_header(argv[3]);

@@ -9,10 +9,11 @@
  * check-regen compares it with the committed file). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "stanza.h"
 
 #define MAX_ENTRIES 100
 #define MIN_CODE    100
@@ -24,82 +25,10 @@ struct entry {
     char *text, *rfc, *meaning;
 };
 
-static const char *input_path;
 static struct entry entries[MAX_ENTRIES];
 static int entry_count;
-static char *registry_version;
+static const char *registry_version;
 static int iana_count = -1;
-
-static void die(int line, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "gen_warn: %s:%d: ", input_path, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = malloc(strlen(s) + 1);
-    if (!d) {
-        perror("gen_warn");
-        exit(1);
-    }
-    return strcpy(d, s);
-}
-
-static char *trim(char *s)
-{
-    char *e;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-    if (!f) {
-        fprintf(stderr, "gen_warn: %s: %s\n", path, strerror(errno));
-        exit(1);
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fprintf(stderr, "gen_warn: %s: cannot size file\n", path);
-        exit(1);
-    }
-    buf = malloc((size_t)size + 1);
-    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "gen_warn: %s: cannot read\n", path);
-        exit(1);
-    }
-    buf[size] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Appends a folded continuation to *field, joined by one space. */
-static void append(char **field, const char *more)
-{
-    size_t a = strlen(*field), b = strlen(more);
-    char *n = malloc(a + b + 2);
-    if (!n) {
-        perror("gen_warn");
-        exit(1);
-    }
-    memcpy(n, *field, a);
-    n[a] = ' ';
-    memcpy(n + a + 1, more, b + 1);
-    free(*field);
-    *field = n;
-}
 
 static int is_digit(char c)
 {
@@ -158,128 +87,85 @@ static char **field_for(struct entry *e, const char *key)
     return NULL;
 }
 
-static void parse(char *text)
+/* The first stanza is the header (registry-version, iana-count); each other
+ * stanza starts with code: and the codes increase. */
+static void parse_header(const struct stanza *st)
 {
-    char *line, *next = NULL;
-    int lineno = 0;
-    struct entry *cur = NULL;
-    char **last = NULL; /* field a continuation line appends to */
-    int in_header = 0, header_done = 0, prev_code = 0;
-
-    for (line = text; *line; line = next) {
-        char *raw = line, *nl = strchr(line, '\n');
-        char *t, *colon, *key, *value, **slot;
-        if (nl) {
-            *nl = '\0';
-            next = nl + 1;
+    int i;
+    for (i = 0; i < st->count; i++) {
+        const struct stanza_field *f = &st->fields[i];
+        if (strcmp(f->key, "registry-version") == 0) {
+            if (registry_version)
+                stanza_die(f->line, "registry-version given twice");
+            if (!valid_date(f->value))
+                stanza_die(f->line, "registry-version '%s' is not YYYY-MM-DD", f->value);
+            registry_version = f->value;
+        } else if (strcmp(f->key, "iana-count") == 0) {
+            if (iana_count >= 0)
+                stanza_die(f->line, "iana-count given twice");
+            if (strlen(f->value) > 3 || !all_digits(f->value, strlen(f->value)))
+                stanza_die(f->line, "iana-count '%s' is not a small number", f->value);
+            iana_count = atoi(f->value);
         } else {
-            next = line + strlen(line);
+            stanza_die(f->line, "unknown header key '%s'", f->key);
         }
-        lineno++;
-        for (t = raw; *t; t++)
-            if ((unsigned char)*t > 0x7e || ((unsigned char)*t < 0x20 && *t != '\t' && *t != '\r'))
-                die(lineno, "non-ASCII or control byte 0x%02x", (unsigned char)*t);
-        if (raw[0] == '#')
-            continue;
-        if (trim(raw)[0] == '\0') {
-            if (in_header && (!registry_version || iana_count < 0))
-                die(lineno, "header stanza needs registry-version and iana-count");
-            cur = NULL;
-            last = NULL;
-            in_header = 0;
-            continue;
-        }
-        if (raw[0] == ' ' || raw[0] == '\t') {
-            if (!last)
-                die(lineno, "continuation line with nothing to continue");
-            append(last, trim(raw));
-            continue;
-        }
-        colon = strchr(raw, ':');
-        if (!colon)
-            die(lineno, "expected 'key: value'");
-        *colon = '\0';
-        key = trim(raw);
-        value = trim(colon + 1);
-        if (!*value)
-            die(lineno, "key '%s' has no value", key);
-        if (!cur && !in_header) {
-            if (!header_done) {
-                if (strcmp(key, "registry-version") != 0)
-                    die(lineno, "file must start with a registry-version: stanza");
-                in_header = 1;
-                header_done = 1;
-            } else {
-                int code;
-                if (strcmp(key, "code") != 0)
-                    die(lineno, "a stanza must start with code:");
-                if (!all_digits(value, 3))
-                    die(lineno, "code '%s' is not three digits", value);
-                code = atoi(value);
-                if (code < MIN_CODE || code > MAX_CODE)
-                    die(lineno, "code %d is outside %d..%d", code, MIN_CODE, MAX_CODE);
-                if (code <= prev_code)
-                    die(lineno, "code %d does not follow %d in increasing order", code, prev_code);
-                if (entry_count == MAX_ENTRIES)
-                    die(lineno, "too many entries");
-                prev_code = code;
-                cur = &entries[entry_count++];
-                cur->line = lineno;
-                cur->code = code;
-                last = NULL;
-                continue;
-            }
-        }
-        if (in_header) {
-            last = NULL;
-            if (strcmp(key, "registry-version") == 0) {
-                if (registry_version)
-                    die(lineno, "registry-version given twice");
-                if (!valid_date(value))
-                    die(lineno, "registry-version '%s' is not YYYY-MM-DD", value);
-                registry_version = xstrdup(value);
-            } else if (strcmp(key, "iana-count") == 0) {
-                if (iana_count >= 0)
-                    die(lineno, "iana-count given twice");
-                if (strlen(value) > 3 || !all_digits(value, strlen(value)))
-                    die(lineno, "iana-count '%s' is not a small number", value);
-                iana_count = atoi(value);
-            } else {
-                die(lineno, "unknown header key '%s'", key);
-            }
-            continue;
-        }
-        slot = field_for(cur, key);
-        if (!slot)
-            die(lineno, "unknown key '%s'", key);
-        if (*slot)
-            die(lineno, "key '%s' given twice", key);
-        *slot = xstrdup(value);
-        last = slot;
     }
     if (!registry_version || iana_count < 0)
-        die(lineno, "no header stanza with registry-version and iana-count");
+        stanza_die(st->line, "header stanza needs registry-version and iana-count");
+}
+
+static void parse_entry(const struct stanza *st, int prev_code)
+{
+    const struct stanza_field *f = &st->fields[0];
+    struct entry *e;
+    int i, code;
+    if (strcmp(f->key, "code") != 0)
+        stanza_die(f->line, "a stanza must start with code:");
+    if (!all_digits(f->value, 3))
+        stanza_die(f->line, "code '%s' is not three digits", f->value);
+    code = atoi(f->value);
+    if (code < MIN_CODE || code > MAX_CODE)
+        stanza_die(f->line, "code %d is outside %d..%d", code, MIN_CODE, MAX_CODE);
+    if (code <= prev_code)
+        stanza_die(f->line, "code %d does not follow %d in increasing order", code, prev_code);
+    if (entry_count == MAX_ENTRIES)
+        stanza_die(f->line, "too many entries");
+    e = &entries[entry_count++];
+    e->line = st->line;
+    e->code = code;
+    for (i = 1; i < st->count; i++) {
+        char **slot;
+        f = &st->fields[i];
+        slot = field_for(e, f->key);
+        if (!slot)
+            stanza_die(f->line, "unknown key '%s'", f->key);
+        if (*slot)
+            stanza_die(f->line, "key '%s' given twice", f->key);
+        *slot = f->value;
+    }
+}
+
+static void parse(const char *path)
+{
+    static struct stanza_file file;
+    int s;
+    stanza_read(path, &file);
+    if (file.count == 0 || strcmp(file.stanzas[0].fields[0].key, "registry-version") != 0)
+        stanza_die(file.count ? file.stanzas[0].line : 0,
+                   "file must start with a registry-version: stanza");
+    parse_header(&file.stanzas[0]);
+    for (s = 1; s < file.count; s++)
+        parse_entry(&file.stanzas[s], entry_count ? entries[entry_count - 1].code : 0);
 }
 
 static void check_entry(const struct entry *e)
 {
     if (!e->text || !valid_text(e->text))
-        die(e->line, "code %d: missing or bad text", e->code);
+        stanza_die(e->line, "code %d: missing or bad text", e->code);
     if (!e->rfc || !valid_rfc(e->rfc))
-        die(e->line, "code %d: rfc must read 'RFC NNNN'", e->code);
+        stanza_die(e->line, "code %d: rfc must read 'RFC NNNN'", e->code);
     if (!e->meaning)
-        die(e->line, "code %d: missing meaning", e->code);
-}
-
-static void put_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+        stanza_die(e->line, "code %d: missing meaning", e->code);
 }
 
 static void write_table(const char *path)
@@ -301,17 +187,17 @@ static void write_table(const char *path)
     for (i = 0; i < entry_count; i++) {
         const struct entry *e = &entries[i];
         fprintf(out, "    {%d, ", e->code);
-        put_string(out, e->text);
+        stanza_put_string(out, e->text);
         fputs(", ", out);
-        put_string(out, e->rfc);
+        stanza_put_string(out, e->rfc);
         fputs(",\n     ", out);
-        put_string(out, e->meaning);
+        stanza_put_string(out, e->meaning);
         fputs("},\n", out);
     }
     fputs("};\n\n", out);
     fprintf(out, "const size_t sipcode__warn_count = %d;\n", entry_count);
     fputs("const char sipcode__warn_version[] = ", out);
-    put_string(out, registry_version);
+    stanza_put_string(out, registry_version);
     fputs(";\n", out);
     if (fclose(out) != 0) {
         fprintf(stderr, "gen_warn: %s: write failed\n", path);
@@ -321,21 +207,19 @@ static void write_table(const char *path)
 
 int main(int argc, char **argv)
 {
-    char *text;
     int i;
+    stanza_set_program("gen_warn");
     if (argc != 3) {
         fprintf(stderr, "usage: gen_warn warn_codes.txt warn_data.c\n");
         return 2;
     }
-    input_path = argv[1];
-    text = read_file(input_path);
-    parse(text);
+    parse(argv[1]);
     if (entry_count == 0)
-        die(0, "no warn-codes");
+        stanza_die(0, "no warn-codes");
     for (i = 0; i < entry_count; i++)
         check_entry(&entries[i]);
     if (entry_count != iana_count)
-        die(0, "iana-count says %d, but the file lists %d codes", iana_count, entry_count);
+        stanza_die(0, "iana-count says %d, but the file lists %d codes", iana_count, entry_count);
     write_table(argv[2]);
     return 0;
 }
