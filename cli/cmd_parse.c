@@ -11,7 +11,8 @@
 #include "cli.h"
 
 #define MAX_HEADERS 256
-#define MAX_LIST 32
+#define MAX_LIST 32   /* values in one Reason or Warning header */
+#define MAX_ITEMS 256 /* values of all of them in one message */
 
 static void json_slice(struct cli_json *j, const char *key, struct sipcode_slice s)
 {
@@ -163,87 +164,97 @@ static void text_number(struct cli *cli, const char *label, long long v)
         fprintf(cli->out, "%-10s %lld\n", label, v);
 }
 
-/* Parses the values of every Reason and Warning header; the first failure
- * (with the offset in the whole message) makes the message ill-formed. */
-static enum sipcode_err check_lists(const char *buf, const struct sipcode_message *msg,
-                                    struct sipcode_diag *diag, const char **which)
+/* Every Reason and Warning value of a message, parsed once for the checks
+ * and both output formats. A header whose value does not parse contributes
+ * nothing; the first failure is kept (offset in the whole message). */
+struct message_lists {
+    struct sipcode_reason reasons[MAX_ITEMS];
+    struct sipcode_warning warnings[MAX_ITEMS];
+    size_t reason_count, warning_count;
+    enum sipcode_err err;
+    struct sipcode_diag diag;
+    const char *which; /* "Reason" or "Warning" when err != SIPCODE_OK */
+};
+
+static void parse_lists(const char *buf, const struct sipcode_message *msg,
+                        struct message_lists *out)
 {
     size_t i;
+    out->reason_count = out->warning_count = 0;
+    out->err = SIPCODE_OK;
+    out->which = "";
     for (i = 0; i < msg->header_count; i++) {
         const struct sipcode_header *h = &msg->headers[i];
         struct sipcode_diag d = {0, NULL};
         size_t count = 0;
-        enum sipcode_err err = SIPCODE_OK;
+        enum sipcode_err err;
+        const char *which;
         if (h->id == SIPCODE_H_REASON) {
-            struct sipcode_reason r[MAX_LIST];
-            err = sipcode_parse_reason(h->value.ptr, h->value.len, r, MAX_LIST, &count, &d);
-            *which = "Reason";
+            size_t room = MAX_ITEMS - out->reason_count;
+            which = "Reason";
+            err = sipcode_parse_reason(h->value.ptr, h->value.len,
+                                       out->reasons + out->reason_count,
+                                       room < MAX_LIST ? room : MAX_LIST, &count, &d);
+            if (err == SIPCODE_OK)
+                out->reason_count += count;
         } else if (h->id == SIPCODE_H_WARNING) {
-            struct sipcode_warning w[MAX_LIST];
-            err = sipcode_parse_warning(h->value.ptr, h->value.len, w, MAX_LIST, &count, &d);
-            *which = "Warning";
+            size_t room = MAX_ITEMS - out->warning_count;
+            which = "Warning";
+            err = sipcode_parse_warning(h->value.ptr, h->value.len,
+                                        out->warnings + out->warning_count,
+                                        room < MAX_LIST ? room : MAX_LIST, &count, &d);
+            if (err == SIPCODE_OK)
+                out->warning_count += count;
+        } else {
+            continue;
         }
-        if (err != SIPCODE_OK) {
-            diag->offset = (size_t)(h->value.ptr - buf) + d.offset;
-            diag->reason = d.reason;
-            return err;
+        if (err != SIPCODE_OK && out->err == SIPCODE_OK) {
+            out->err = err;
+            out->which = which;
+            out->diag.offset = (size_t)(h->value.ptr - buf) + d.offset;
+            out->diag.reason = d.reason;
         }
     }
-    return SIPCODE_OK;
 }
 
-static void json_lists(struct cli_json *j, const struct sipcode_message *msg)
+static void json_lists(struct cli_json *j, const struct message_lists *lists)
 {
-    size_t i, k;
+    size_t k;
     cli_json_key(j, "reason_headers");
     cli_json_array_begin(j);
-    for (i = 0; i < msg->header_count; i++) {
-        struct sipcode_reason r[MAX_LIST];
-        size_t count = 0;
-        if (msg->headers[i].id != SIPCODE_H_REASON ||
-            sipcode_parse_reason(msg->headers[i].value.ptr, msg->headers[i].value.len, r,
-                                 MAX_LIST, &count, NULL) != SIPCODE_OK)
-            continue;
-        for (k = 0; k < count; k++) {
-            cli_json_object_begin(j);
-            json_slice(j, "protocol", r[k].protocol);
-            json_number_or_null(j, "cause", r[k].cause);
-            cli_json_key(j, "text");
-            if (r[k].has_text)
-                cli_json_string_n(j, r[k].text.ptr, r[k].text.len);
-            else
-                cli_json_null(j);
-            json_slice(j, "location", r[k].location);
-            cli_json_object_end(j);
-        }
+    for (k = 0; k < lists->reason_count; k++) {
+        const struct sipcode_reason *r = &lists->reasons[k];
+        cli_json_object_begin(j);
+        json_slice(j, "protocol", r->protocol);
+        json_number_or_null(j, "cause", r->cause);
+        cli_json_key(j, "text");
+        if (r->has_text)
+            cli_json_string_n(j, r->text.ptr, r->text.len);
+        else
+            cli_json_null(j);
+        json_slice(j, "location", r->location);
+        cli_json_object_end(j);
     }
     cli_json_array_end(j);
     cli_json_key(j, "warning_headers");
     cli_json_array_begin(j);
-    for (i = 0; i < msg->header_count; i++) {
-        struct sipcode_warning w[MAX_LIST];
-        size_t count = 0;
-        if (msg->headers[i].id != SIPCODE_H_WARNING ||
-            sipcode_parse_warning(msg->headers[i].value.ptr, msg->headers[i].value.len, w,
-                                  MAX_LIST, &count, NULL) != SIPCODE_OK)
-            continue;
-        for (k = 0; k < count; k++) {
-            const struct sipcode_warn_info *info = sipcode_warn_lookup(w[k].code);
-            cli_json_object_begin(j);
-            cli_json_key(j, "code");
-            cli_json_int(j, w[k].code);
-            json_slice(j, "agent", w[k].agent);
-            json_slice(j, "text", w[k].text);
-            cli_json_key(j, "registered_text");
-            cli_json_string(j, info ? info->text : NULL);
-            cli_json_object_end(j);
-        }
+    for (k = 0; k < lists->warning_count; k++) {
+        const struct sipcode_warning *w = &lists->warnings[k];
+        const struct sipcode_warn_info *info = sipcode_warn_lookup(w->code);
+        cli_json_object_begin(j);
+        cli_json_key(j, "code");
+        cli_json_int(j, w->code);
+        json_slice(j, "agent", w->agent);
+        json_slice(j, "text", w->text);
+        cli_json_key(j, "registered_text");
+        cli_json_string(j, info ? info->text : NULL);
+        cli_json_object_end(j);
     }
     cli_json_array_end(j);
 }
 
-static void print_message_json(struct cli *cli, const struct sipcode_message *msg, size_t used,
-                               size_t len, int well_formed)
+static void print_message_json(struct cli *cli, const struct sipcode_message *msg,
+                               const struct message_lists *lists, size_t used, size_t len)
 {
     struct cli_json j;
     size_t i;
@@ -254,7 +265,7 @@ static void print_message_json(struct cli *cli, const struct sipcode_message *ms
     else
         json_status_members(&j, &msg->status);
     cli_json_key(&j, "well_formed");
-    cli_json_bool(&j, well_formed);
+    cli_json_bool(&j, lists->err == SIPCODE_OK);
     cli_json_key(&j, "via");
     if (msg->has_via) {
         cli_json_object_begin(&j);
@@ -282,7 +293,7 @@ static void print_message_json(struct cli *cli, const struct sipcode_message *ms
     json_number_or_null(&j, "content_length", msg->content_length);
     json_number_or_null(&j, "expires", msg->expires);
     json_number_or_null(&j, "retry_after", msg->retry_after);
-    json_lists(&j, msg);
+    json_lists(&j, lists);
     cli_json_key(&j, "headers");
     cli_json_array_begin(&j);
     for (i = 0; i < msg->header_count; i++) {
@@ -306,10 +317,10 @@ static void print_message_json(struct cli *cli, const struct sipcode_message *ms
     cli_json_end(&j);
 }
 
-static void print_message_text(struct cli *cli, const struct sipcode_message *msg, size_t used,
-                               size_t len)
+static void print_message_text(struct cli *cli, const struct sipcode_message *msg,
+                               const struct message_lists *lists, size_t used, size_t len)
 {
-    size_t i, k;
+    size_t k;
     if (msg->is_request)
         fprintf(cli->out, "request    %.*s %.*s SIP/%u.%u\n", (int)msg->request.method.len,
                 msg->request.method.ptr, (int)msg->request.uri.len, msg->request.uri.ptr,
@@ -340,35 +351,21 @@ static void print_message_text(struct cli *cli, const struct sipcode_message *ms
     text_number(cli, "max-fwd", msg->max_forwards);
     text_number(cli, "expires", msg->expires);
     text_number(cli, "retry", msg->retry_after);
-    for (i = 0; i < msg->header_count; i++) {
-        if (msg->headers[i].id == SIPCODE_H_REASON) {
-            struct sipcode_reason r[MAX_LIST];
-            size_t count = 0;
-            if (sipcode_parse_reason(msg->headers[i].value.ptr, msg->headers[i].value.len, r,
-                                     MAX_LIST, &count, NULL) != SIPCODE_OK)
-                continue;
-            for (k = 0; k < count; k++) {
-                fprintf(cli->out, "%-10s %.*s", "reason", (int)r[k].protocol.len,
-                        r[k].protocol.ptr);
-                if (r[k].cause >= 0)
-                    fprintf(cli->out, " cause %ld", r[k].cause);
-                if (r[k].has_text)
-                    fprintf(cli->out, " \"%.*s\"", (int)r[k].text.len, r[k].text.ptr);
-                fputc('\n', cli->out);
-            }
-        } else if (msg->headers[i].id == SIPCODE_H_WARNING) {
-            struct sipcode_warning w[MAX_LIST];
-            size_t count = 0;
-            if (sipcode_parse_warning(msg->headers[i].value.ptr, msg->headers[i].value.len, w,
-                                      MAX_LIST, &count, NULL) != SIPCODE_OK)
-                continue;
-            for (k = 0; k < count; k++) {
-                const struct sipcode_warn_info *info = sipcode_warn_lookup(w[k].code);
-                fprintf(cli->out, "%-10s %d %.*s \"%.*s\"%s%s%s\n", "warning", w[k].code,
-                        (int)w[k].agent.len, w[k].agent.ptr, (int)w[k].text.len, w[k].text.ptr,
-                        info ? " (" : "", info ? info->text : "", info ? ")" : "");
-            }
-        }
+    for (k = 0; k < lists->reason_count; k++) {
+        const struct sipcode_reason *r = &lists->reasons[k];
+        fprintf(cli->out, "%-10s %.*s", "reason", (int)r->protocol.len, r->protocol.ptr);
+        if (r->cause >= 0)
+            fprintf(cli->out, " cause %ld", r->cause);
+        if (r->has_text)
+            fprintf(cli->out, " \"%.*s\"", (int)r->text.len, r->text.ptr);
+        fputc('\n', cli->out);
+    }
+    for (k = 0; k < lists->warning_count; k++) {
+        const struct sipcode_warning *w = &lists->warnings[k];
+        const struct sipcode_warn_info *info = sipcode_warn_lookup(w->code);
+        fprintf(cli->out, "%-10s %d %.*s \"%.*s\"%s%s%s\n", "warning", w->code,
+                (int)w->agent.len, w->agent.ptr, (int)w->text.len, w->text.ptr,
+                info ? " (" : "", info ? info->text : "", info ? ")" : "");
     }
     fprintf(cli->out, "%-10s %zu header fields, body %zu bytes", "size", msg->header_count,
             msg->body.len);
@@ -381,26 +378,26 @@ static int parse_message(struct cli *cli, const char *name, const char *buf, siz
                          unsigned flags)
 {
     static struct sipcode_header headers[MAX_HEADERS];
+    static struct message_lists lists;
     struct sipcode_message msg;
     struct sipcode_diag diag = {0, NULL};
     size_t used = 0;
-    const char *which = "";
-    enum sipcode_err err, list_err;
+    enum sipcode_err err;
 
     err = sipcode_parse_message(buf, len, flags, headers, MAX_HEADERS, &msg, &used, &diag);
     if (err != SIPCODE_OK)
         return report_failure(name, err, &diag);
-    list_err = check_lists(buf, &msg, &diag, &which);
+    parse_lists(buf, &msg, &lists);
     if (cli->format == CLI_FORMAT_JSON)
-        print_message_json(cli, &msg, used, len, list_err == SIPCODE_OK);
+        print_message_json(cli, &msg, &lists, used, len);
     else
-        print_message_text(cli, &msg, used, len);
+        print_message_text(cli, &msg, &lists, used, len);
     if (cli_finish_output(cli, CLI_EXIT_OK) != CLI_EXIT_OK)
         return CLI_EXIT_IO;
-    if (list_err != SIPCODE_OK) {
+    if (lists.err != SIPCODE_OK) {
         char what[512];
-        snprintf(what, sizeof what, "%s: %s header", name, which);
-        return report_failure(what, list_err, &diag);
+        snprintf(what, sizeof what, "%s: %s header", name, lists.which);
+        return report_failure(what, lists.err, &lists.diag);
     }
     return CLI_EXIT_OK;
 }
