@@ -7,6 +7,7 @@
 #   make install         PREFIX=/usr/local DESTDIR= (library, headers, pc, command, man)
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (needs clang)
 #   make bench           benchmarks against peer libraries (needs their -dev packages)
+#   make bench-capture   sipcode stats on a generated 1 GB pcap against tshark
 #   make demo            the quick-start job: explain a code and list the registry
 
 VERSION     := 0.1.0
@@ -53,7 +54,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 
 .PHONY: all check test unit cli-tests check-regen gen-tests install-test regen sanitize \
-        install uninstall bench demo clean format deps fuzz fuzz-replay fuzz-smoke
+        install uninstall bench bench-capture demo clean format deps fuzz fuzz-replay fuzz-smoke
 
 all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
 
@@ -216,6 +217,10 @@ demo: deps $(SIPCODE)
 
 bench: $(STATIC_LIB)
 	bash bench/run.sh
+
+# 'sipcode stats' on a generated 1 GB capture against tshark and a memchr pass
+bench-capture: $(SIPCODE)
+	bash bench/capture/run.sh
 
 FORMAT_SRC := $(filter-out $(GENERATED),$(LIB_SRC) $(CLI_SRC) $(TEST_SRC) \
   $(wildcard include/*.h include/sipcode/*.h lib/*/*.h cli/*.h fuzz/*.c bench/*.c) data/gen_registry.c data/gen_warn.c data/gen_q850.c)

@@ -1,0 +1,175 @@
+#!/bin/bash
+# bench/capture/run.sh - 'sipcode stats' against tshark and against one memchr
+# pass over the same pcap, page cache warm, with the counts checked against
+# the generator's ground truth while timing.
+#
+#   bash bench/capture/run.sh                  (or: make bench-capture)
+#
+# Environment:
+#   SIZE_MB     the large capture (default 1024)
+#   SMALL_MB    a smaller capture of the same traffic: peak memory must not
+#               grow with the size (default 256)
+#   TSHARK_MB   which of the two tshark reads (default SMALL_MB: tshark takes
+#               minutes on 1 GB here and the ratio is one of throughputs);
+#               "none" skips tshark
+#   REPS        timed runs of each program; the median is reported (default 3)
+#   SEED        generator seed (default 0x5195C0DE)
+#   BENCH_CPU   CPU to pin to with taskset (default 0; "none" to not pin)
+#   CC, BENCH_CFLAGS (default -O2) for the generator and memchr_pass
+#
+# Captures and reports go to build/bench/capture/ (never committed). The
+# report is printed and written to build/bench/capture.txt.
+set -eu
+set -o pipefail
+
+cd "$(dirname "$0")/../.."
+
+BUILD=${BUILD:-build}
+OUT=$BUILD/bench/capture
+SIZE_MB=${SIZE_MB:-1024}
+SMALL_MB=${SMALL_MB:-256}
+TSHARK_MB=${TSHARK_MB:-$SMALL_MB}
+REPS=${REPS:-3}
+SEED=${SEED:-0x5195C0DE}
+BENCH_CPU=${BENCH_CPU:-0}
+CC=${CC:-cc}
+BENCH_CFLAGS=${BENCH_CFLAGS:--O2}
+WARN="-std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
+REPORT=$BUILD/bench/capture.txt
+
+sh tools/deps.sh bench
+make -s BUILD="$BUILD" "$BUILD/sipcode"
+mkdir -p "$OUT"
+$CC $WARN $BENCH_CFLAGS -o "$OUT/gen_capture" bench/capture/gen_capture.c
+$CC $WARN $BENCH_CFLAGS -o "$OUT/memchr_pass" bench/capture/memchr_pass.c
+
+pin=""
+if [ "$BENCH_CPU" != none ] && command -v taskset >/dev/null 2>&1; then
+    pin="taskset -c $BENCH_CPU"
+fi
+
+# capture MB: generates (once per generator build) sip-<MB>m.pcap and its truth.
+capture() {
+    local f=$OUT/sip-$1m.pcap
+    if ! [ -s "$f" ] || ! [ -s "$f.truth.json" ] || [ "$OUT/gen_capture" -nt "$f.truth.json" ]; then
+        echo "generating $f ..." >&2
+        "$OUT/gen_capture" --seed "$SEED" --size-mb "$1" "$f" "$f.truth.json"
+    fi
+    echo "$f"
+}
+
+json_num() { # json_num FILE KEY: the first "KEY": number in FILE
+    sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | head -n 1
+}
+
+# timed NAME OUTFILE CMD...: runs CMD REPS times, stdout to OUTFILE (of the
+# last run); prints "median_seconds max_rss_kb" (the median of the wall
+# times by the shell's clock, the largest peak RSS by /usr/bin/time).
+timed() {
+    local name=$1 out=$2 i t0 t1 rss=0 r
+    shift 2
+    local times=()
+    for ((i = 0; i < REPS; i++)); do
+        t0=$EPOCHREALTIME
+        /usr/bin/time -f '%M' -o "$OUT/$name.rss" $pin "$@" >"$out" 2>"$OUT/$name.err" || {
+            echo "run.sh: $name failed:" >&2
+            cat "$OUT/$name.err" >&2
+            exit 1
+        }
+        t1=$EPOCHREALTIME
+        times+=("$(echo "$t1 - $t0" | bc -l)")
+        r=$(tail -n 1 "$OUT/$name.rss")
+        [ "$r" -gt "$rss" ] && rss=$r
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk -v rss="$rss" '{a[NR]=$1} END {printf "%.6f %d\n", a[int((NR+1)/2)], rss}'
+}
+
+big=$(capture "$SIZE_MB")
+small=$(capture "$SMALL_MB")
+case $TSHARK_MB in
+none) tshark_file="" ;;
+"$SIZE_MB") tshark_file=$big ;;
+"$SMALL_MB") tshark_file=$small ;;
+*) tshark_file=$(capture "$TSHARK_MB") ;;
+esac
+
+{
+    echo "date:      $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "sipcode:   $("$BUILD/sipcode" --version | head -n 1)"
+    echo "tshark:    $(tshark --version 2>/dev/null | head -n 1) (Debian tshark $(dpkg-query -W -f '${Version}' tshark 2>/dev/null || echo '?'))"
+    echo "libpcap:   Debian libpcap0.8 $(dpkg-query -W -f '${Version}' libpcap0.8 2>/dev/null || echo '?')"
+    echo "compiler:  $($CC --version | head -n 1); sipcode built with the Makefile's CFLAGS (-O2 -g)"
+    echo "cpu:       $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
+        "($(getconf _NPROCESSORS_ONLN) online; pinned: ${pin:-no})"
+    echo "kernel:    $(uname -sr)"
+    echo "generator: bench/capture/gen_capture.c --seed $SEED ($BENCH_CFLAGS); memchr_pass: $BENCH_CFLAGS"
+    echo "runs:      $REPS per program, median wall time; page cache warm (each file read once before)"
+    echo
+} | tee "$REPORT"
+
+rows=()
+# row LABEL FILE SECONDS RSS_KB: one line of the table
+row() {
+    local bytes packets
+    bytes=$(stat -c %s "$2")
+    packets=$(json_num "$2.truth.json" records)
+    rows+=("$(awk -v l="$1" -v f="$(basename "$2")" -v b="$bytes" -v p="$packets" -v s="$3" -v r="$4" \
+        'BEGIN {printf "%-26s %-15s %9.3f %10.1f %12.0f %9.1f", l, f, s, b / s / 1e6, p / s, r / 1024}')")
+}
+
+check_failed=0
+for f in "$big" "$small"; do
+    cat "$f" >/dev/null # warm the page cache
+    tag=$(basename "$f" .pcap)
+    read -r s rss < <(timed "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --format json "$f")
+    row "sipcode stats --format json" "$f" "$s" "$rss"
+    [ "$f" = "$big" ] && sip_big=$s
+    [ "$f" = "$small" ] && sip_small=$s sip_small_rss=$rss
+    [ "$f" = "$big" ] && sip_big_rss=$rss
+    perl bench/capture/check_truth.pl "$f.truth.json" "$OUT/$tag.sipcode.json" | sed "s|^|$tag: |" |
+        tee -a "$OUT/truth.txt" || check_failed=1
+
+    read -r s rss < <(timed "memchr-lf-$tag" "$OUT/$tag.memchr.txt" "$OUT/memchr_pass" "$f")
+    row "memchr pass, LF" "$f" "$s" "$rss"
+    [ "$f" = "$big" ] && lf_big=$s
+    read -r s rss < <(timed "memchr-ff-$tag" "$OUT/$tag.memchr-ff.txt" "$OUT/memchr_pass" --byte 0xff "$f")
+    row "memchr pass, 0xff" "$f" "$s" "$rss"
+    [ "$f" = "$big" ] && ff_big=$s
+done
+
+if [ -n "$tshark_file" ]; then
+    tag=$(basename "$tshark_file" .pcap)
+    cat "$tshark_file" >/dev/null
+    # tshark is slow: one run (REPS=1) whatever REPS says
+    read -r s rss < <(REPS=1 timed "tshark-$tag" "$OUT/$tag.tshark.txt" tshark -q -n -r "$tshark_file" -z sip,stat)
+    row "tshark -q -n -z sip,stat" "$tshark_file" "$s" "$rss"
+    tshark_s=$s
+    tshark_bytes=$(stat -c %s "$tshark_file")
+fi
+
+{
+    echo "ground truth:"
+    cat "$OUT/truth.txt"
+    : >"$OUT/truth.txt"
+    echo
+    printf '%-26s %-15s %9s %10s %12s %9s\n' program capture seconds MB/s packets/s "RSS MB"
+    printf '%s\n' "${rows[@]}"
+    echo
+    big_bytes=$(stat -c %s "$big")
+    awk -v s="$sip_big" -v lf="$lf_big" -v ff="$ff_big" -v b="$big_bytes" \
+        'BEGIN {
+            printf "sipcode / memchr pass (LF):   %.2f of its speed (target >= 0.5)\n", lf / s;
+            printf "sipcode / memchr pass (0xff): %.2f of its speed\n", ff / s }'
+    if [ -n "$tshark_file" ]; then
+        awk -v s="$sip_big" -v b="$big_bytes" -v ts="$tshark_s" -v tb="$tshark_bytes" \
+            'BEGIN { printf "sipcode / tshark throughput:  %.1fx (target >= 50x; tshark timed on %.0f MB)\n", (b / s) / (tb / ts), tb / 1e6 }'
+    fi
+    echo "sipcode peak RSS: $((sip_small_rss / 1024)) MB on $(basename "$small"), $((sip_big_rss / 1024)) MB on $(basename "$big")"
+    if [ -n "$tshark_file" ]; then
+        echo
+        echo "tshark against the ground truth ($(basename "$tshark_file")):"
+        perl bench/capture/compare_tshark.pl "$tshark_file.truth.json" "$OUT/$(basename "$tshark_file" .pcap).tshark.txt"
+    fi
+} | tee -a "$REPORT"
+
+exit $check_failed
