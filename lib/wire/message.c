@@ -143,14 +143,22 @@ static inline const unsigned char *skip_lws(const unsigned char *p, const unsign
 }
 
 #ifdef SIPCODE_HAVE_SSE2
+/* One bit per byte of v outside 0x20..0x7e: x + 0x60 as a signed byte
+ * is above -34 exactly for those (0x20..0x7e go to -128..-34). */
+static inline unsigned odd_bytes(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(
+        _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), _mm_set1_epi8(-34)));
+}
+
 /* span() for the classes of the longer runs (URIs, host names, Call-IDs),
  * 16 bytes at a time while lim allows: each stop_*() gives a bit for each
  * byte of v outside the class. */
 static inline unsigned stop_uri(__m128i v)
 {
-    /* below 0x21 (signed: 0x80-0xff too), DEL, '"', '<' and '>' (0x3c, 0x3e) */
-    __m128i hit = _mm_cmplt_epi8(v, _mm_set1_epi8(0x21));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    /* outside 0x21..0x7e (v + 0x5f above -35 as a signed byte), '"', '<'
+     * and '>' (0x3c, 0x3e) */
+    __m128i hit = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x5f)), _mm_set1_epi8(-35));
     hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
     hit = _mm_or_si128(
         hit, _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfd)), _mm_set1_epi8('<')));
@@ -159,33 +167,17 @@ static inline unsigned stop_uri(__m128i v)
 
 static inline unsigned stop_host(__m128i v)
 {
-    /* not ALPHA, DIGIT, '-' or '.'; signed compares leave 0x80-0xff out */
+    /* not ALPHA, DIGIT, '-' or '.'. Ranges by signed compares, written
+     * as "above" so that no compare needs inverting: v | 0x20 outside
+     * 'a'..'z' is (v | 0x20) + 0x1f above -103, v outside '-'..'9' is
+     * v + 0x53 above -116; '/' is inside that range but no host byte. */
     const __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i in = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
-                               _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
-    __m128i dd = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('-' - 1)),
-                               _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    dd = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), dd); /* "-./0-9" less '/' */
-    in = _mm_or_si128(in, dd);
-    return ~(unsigned)_mm_movemask_epi8(in) & 0xffffu;
-}
-
-static inline unsigned stop_word(__m128i v)
-{
-    /* below 0x21 (0x80-0xff too), DEL, and "#$&,;=@^|", the visible bytes
-     * a word leaves out */
-    __m128i hit = _mm_cmplt_epi8(v, _mm_set1_epi8(0x21));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('#')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('^')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('|')));
-    return (unsigned)_mm_movemask_epi8(hit);
+    const __m128i no_alpha =
+        _mm_cmpgt_epi8(_mm_add_epi8(low, _mm_set1_epi8(0x1f)), _mm_set1_epi8(-103));
+    const __m128i no_digit = _mm_or_si128(
+        _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x53)), _mm_set1_epi8(-116)),
+        _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(no_alpha, no_digit));
 }
 
 #define SPAN16(name, stop, cls)                                                                    \
@@ -204,13 +196,25 @@ static inline unsigned stop_word(__m128i v)
     }
 SPAN16(span_uri, stop_uri, V_URI)
 SPAN16(span_host, stop_host, V_HOST)
-SPAN16(span_word, stop_word, V_WORD)
 #undef SPAN16
 #else
 #define span_uri(p, e, lim)  span(p, e, V_URI)
 #define span_host(p, e, lim) span(p, e, V_HOST)
-#define span_word(p, e, lim) span(p, e, V_WORD)
 #endif
+
+/* span(p, e, V_WORD) for Call-IDs, mostly host bytes (all word bytes): the
+ * run of those 16 at a time, then the rest bytewise. */
+static inline const unsigned char *span_word(const unsigned char *p, const unsigned char *e,
+                                             const unsigned char *lim)
+{
+#ifdef SIPCODE_HAVE_SSE2
+    p = span_host(p, e, lim);
+    return p < e && V_IS(*p, V_WORD) ? span(p, e, V_WORD) : p;
+#else
+    (void)lim;
+    return span(p, e, V_WORD);
+#endif
+}
 
 static struct sipcode_slice slice(const unsigned char *p, size_t n)
 {
@@ -351,22 +355,51 @@ static enum sipcode_err take_param_slow(const struct framer *f, const unsigned c
 
 /* take_param(), inline for the usual shape token "=" token with no white
  * space and nothing after the value that a gen-value holds; the rest, with
- * the same result for these too, out of line. */
+ * the same result for these too, out of line. lim is the end of the input:
+ * reads may go past e up to it, never changing a result. */
 static inline enum sipcode_err take_param(const struct framer *f, const unsigned char **pp,
-                                          const unsigned char *e, struct param *prm,
-                                          const char *why_name)
+                                          const unsigned char *e, const unsigned char *lim,
+                                          struct param *prm, const char *why_name)
 {
-    const unsigned char *const p = *pp, *const t = span(p, e, V_TOKEN);
-    if (t > p && t < e && *t == '=') {
-        const unsigned char *const q = span(t + 1, e, V_TOKEN);
-        if (q > t + 1 && (q == e || !V_IS(*q, V_GEN))) {
-            prm->name = slice(p, (size_t)(t - p));
-            prm->value = slice(t + 1, (size_t)(q - t - 1));
-            prm->has_value = prm->token = 1;
-            prm->quoted = 0;
-            *pp = q;
-            return SIPCODE_OK;
+    const unsigned char *const p = *pp;
+    const unsigned char *t, *q;
+#ifdef SIPCODE_HAVE_SSE2
+    if (lim - p >= 16) {
+        /* Names and values are mostly host bytes (letters, digits, '-',
+         * '.'), all token bytes: one load finds the name, the '=' and the
+         * value's run of them; a token byte after that run goes on bytewise. */
+        const unsigned m = stop_host(_mm_loadu_si128((const __m128i *)(const void *)p));
+        const unsigned n = m ? (unsigned)__builtin_ctz(m) : 16;
+        t = p + n;
+        if (n > 0 && n < 16 && t < e && *t == '=') {
+            const unsigned rest = (m | 0x10000u) >> n >> 1;
+            q = t + 1 + __builtin_ctz(rest);
+            if (q == p + 16)
+                q = span_host(q, e, lim);
+            if (q >= e)
+                q = e;
+            else if (V_IS(*q, V_TOKEN))
+                q = span(q, e, V_TOKEN);
+            goto value;
         }
+    }
+#else
+    (void)lim;
+#endif
+    t = span(p, e, V_TOKEN);
+    if (!(t > p && t < e && *t == '='))
+        return take_param_slow(f, pp, e, prm, why_name);
+    q = span(t + 1, e, V_TOKEN);
+#ifdef SIPCODE_HAVE_SSE2
+value:
+#endif
+    if (q > t + 1 && (q == e || !V_IS(*q, V_GEN))) {
+        prm->name = slice(p, (size_t)(t - p));
+        prm->value = slice(t + 1, (size_t)(q - t - 1));
+        prm->has_value = prm->token = 1;
+        prm->quoted = 0;
+        *pp = q;
+        return SIPCODE_OK;
     }
     return take_param_slow(f, pp, e, prm, why_name);
 }
@@ -465,7 +498,7 @@ static enum sipcode_err parse_via(const struct framer *f, struct val v, struct s
         if (*p != ';')
             return fail(f, p, SIPCODE_EMALFORMED, "unexpected byte in Via after sent-by");
         t = ++p;
-        err = take_param(f, &p, e, &prm, "Via parameter name is not a token");
+        err = take_param(f, &p, e, v.lim, &prm, "Via parameter name is not a token");
         if (err != SIPCODE_OK)
             return err;
         if (named(prm.name, "branch", 6)) {
@@ -602,7 +635,7 @@ static enum sipcode_err parse_addr(const struct framer *f, struct val v, const s
         if (*p != ';')
             return fail(f, p, SIPCODE_EMALFORMED, w->after);
         t = ++p;
-        err = take_param(f, &p, e, &prm, w->param);
+        err = take_param(f, &p, e, v.lim, &prm, w->param);
         if (err != SIPCODE_OK)
             return err;
         if (named(prm.name, "tag", 3)) {
@@ -922,15 +955,30 @@ static const unsigned char *skip_plain(const unsigned char *p, const unsigned ch
     return p;
 }
 
+/* The first byte in [p, lim) outside 0x20..0x7e (SP and visible ASCII),
+ * or lim. Reads nothing at or past lim. */
+static inline const unsigned char *skip_visible(const unsigned char *p, const unsigned char *lim)
+{
 #ifdef SIPCODE_HAVE_SSE2
-/* Bytes no header field name holds and that may follow one: ':', SP, HTAB,
- * other controls, DEL, bytes from 0x80; one bit per byte of v. */
+    while (lim - p >= 16) {
+        const unsigned mask = odd_bytes(_mm_loadu_si128((const __m128i *)(const void *)p));
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < lim && (unsigned)(*p - 0x20) < 0x5f)
+        p++;
+    return p;
+}
+
+#ifdef SIPCODE_HAVE_SSE2
+/* With odd_bytes(v), the bytes no header field name holds and that may
+ * follow one: ':', SP, HTAB, other controls, DEL, bytes from 0x80. */
 static inline unsigned name_stops(__m128i v)
 {
-    __m128i hit = _mm_cmplt_epi8(v, _mm_set1_epi8(0x21)); /* signed: 0x80-0xff too */
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
-    return (unsigned)_mm_movemask_epi8(hit);
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
 }
 
 /* sipcode__header_id() for a name of 2..15 bytes at the start of v (the 16
@@ -982,15 +1030,33 @@ static enum sipcode_err scan_field(const struct framer *f, const unsigned char *
     out->id = SIPCODE_H_OTHER;
     if (lim - pos >= 16) {
         const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)pos);
-        const unsigned stops = name_stops(v);
+        const unsigned odd = odd_bytes(v);
+        const unsigned stops = odd | name_stops(v);
         if (stops) {
             looked = (size_t)__builtin_ctz(stops);
             if (looked == 1)
                 out->id = sipcode__header_id(pos, 1);
             else if (looked > 1)
                 out->id = header_id16(v, pos, looked);
-            if (out->id != SIPCODE_H_OTHER)
+            if (out->id != SIPCODE_H_OTHER) {
                 pos += looked;
+                if (*pos == ':') {
+                    /* "Name:" and the usual value (see below), whose first
+                     * bytes are in v already */
+                    const unsigned rest = odd >> looked >> 1;
+                    const unsigned char *q =
+                        rest ? pos + 1 + __builtin_ctz(rest) : skip_visible(start + 16, lim);
+                    if (q < lim && end - q >= 3 && q[0] == '\r' && q[1] == '\n' && q[2] != ' ' &&
+                        q[2] != '\t') {
+                        out->name = start;
+                        out->name_len = looked;
+                        colon = pos;
+                        last = q;
+                        pos = q + 2;
+                        goto trim;
+                    }
+                }
+            }
         }
     }
     if (out->id == SIPCODE_H_OTHER) {
@@ -1024,6 +1090,22 @@ static enum sipcode_err scan_field(const struct framer *f, const unsigned char *
             return fail(f, pos, SIPCODE_EMALFORMED, "expected ':' after the header field name");
     }
     colon = pos++;
+
+    {
+        /* The usual value: visible ASCII and SP up to a CR before lim, then
+         * LF and no fold. Whatever quotes, comments or escapes it holds, the
+         * loop below accepts it and ends it at that CR (their state only
+         * matters for control bytes), so it is found here with one test
+         * per byte. Anything else (HTAB, folds, UTF-8, faults, the end of
+         * the input or the limit) goes to that loop from the start. */
+        const unsigned char *q = skip_visible(pos, lim);
+        if (q < lim && end - q >= 3 && q[0] == '\r' && q[1] == '\n' && q[2] != ' ' &&
+            q[2] != '\t') {
+            last = q;
+            pos = q + 2;
+            goto trim;
+        }
+    }
 
     for (;;) {
         unsigned char c;
@@ -1095,6 +1177,7 @@ static enum sipcode_err scan_field(const struct framer *f, const unsigned char *
         }
         pos++;
     }
+trim:
     /* The value without the white space and folds around it: what lies
      * between colon and last is checked, and CR and LF in it are folds. */
     vend = last;
