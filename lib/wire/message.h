@@ -16,12 +16,14 @@ char sipcode__header_compact(enum sipcode_header_id id);
 /* The header name tables of headers.c, here so that the framer looks names
  * up inline (once per header field). */
 struct sipcode__header_name {
-    char name[20];     /* canonical, "Call-ID"; letters and '-' only; NUL-padded,
-                          so 16 bytes can always be loaded from it */
+    char name[30];     /* canonical, "Call-ID"; letters and '-' only; NUL-padded,
+                          so 16 bytes can always be loaded from it, and sized
+                          so that an entry is 32 bytes: an index is a shift */
     unsigned char len; /* strlen(name), 0 for SIPCODE_H_OTHER */
     char compact;      /* lower case, 0 when none */
 };
 extern const struct sipcode__header_name sipcode__header_names[SIPCODE_H__COUNT];
+_Static_assert(sizeof(struct sipcode__header_name) == 32, "header name entries are 32 bytes");
 extern const unsigned char sipcode__header_compact_ids[26]; /* 'a'..'z' -> id, 0 none */
 extern const unsigned char sipcode__header_slot[128];       /* by SIPCODE__HEADER_SLOT */
 
