@@ -1,7 +1,7 @@
 # sipcode - one Makefile builds the library, the command, the tests and the docs.
 #
 #   make                 library (static + shared) and the sipcode command
-#   make check           build and run every test that needs only gcc and make
+#   make check           build and run every test (the live ones capture on lo: root)
 #   make sanitize        the unit and CLI tests again under ASan + UBSan
 #   make regen           rewrite the generated registry table from data/codes.txt
 #   make install         PREFIX=/usr/local DESTDIR= (library, headers, pc, command, man)
@@ -53,7 +53,7 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 
-.PHONY: all check test unit cli-tests check-regen gen-tests install-test regen sanitize \
+.PHONY: all check test unit cli-tests live-tests check-regen gen-tests install-test regen sanitize \
         install uninstall bench bench-capture demo clean format deps fuzz fuzz-replay fuzz-smoke
 
 all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
@@ -142,10 +142,14 @@ $(BUILD)/gen_pcap: tests/pcap/gen_pcap.c
 cli-tests: $(SIPCODE) $(BUILD)/gen_pcap
 	SIPCODE=$(SIPCODE) GEN_PCAP=$(BUILD)/gen_pcap PCAP_DIR=$(BUILD)/pcap bash tests/cli/run.sh
 
+# Live capture on the loopback interface: needs root or CAP_NET_RAW (CI runs as root).
+live-tests: $(SIPCODE)
+	SIPCODE=$(SIPCODE) bash tests/live/run.sh
+
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
 
-check: deps check-regen gen-tests unit cli-tests fuzz-replay install-test
+check: deps check-regen gen-tests unit cli-tests live-tests fuzz-replay install-test
 	@echo "make check: all test suites passed"
 
 test: check
@@ -153,7 +157,7 @@ test: check
 sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests fuzz-replay
+	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests live-tests fuzz-replay
 
 # ---- fuzzing ----------------------------------------------------------------
 # The replay build runs each target's corpus with the normal compiler, in

@@ -93,6 +93,7 @@ struct cli_json {
     int depth;
     int count[CLI_JSON_MAX_DEPTH]; /* members written at each depth */
     int after_key;
+    int compact; /* 1: no newlines or indentation (JSON Lines); set after init */
 };
 
 void cli_json_init(struct cli_json *j, FILE *out);
@@ -111,6 +112,27 @@ void cli_json_end(struct cli_json *j); /* final newline */
 void cli_json_entry(struct cli_json *j, const struct sipcode_info *info);
 /* Writes a ";"-separated list as an array of trimmed strings. */
 void cli_json_split_list(struct cli_json *j, const char *list, char sep);
+
+/* ---- the metrics exporter of stats --listen (cli/exporter.c) ---------- */
+
+/* Writes the metrics to out: OpenMetrics when openmetrics is 1, else the
+ * Prometheus text format 0.0.4. */
+typedef void (*cli_render_fn)(void *arg, FILE *out, int openmetrics);
+
+struct cli_exporter;
+struct pollfd;
+
+#define CLI_EXPORTER_FDS 9 /* poll slots the exporter uses: listener + connections */
+
+/* Binds ADDRESS:PORT ("127.0.0.1:9100", "[::1]:0") and prints the bound
+ * address on stderr. Returns CLI_EXIT_OK, or an exit status after printing
+ * the error. */
+int cli_exporter_open(const char *spec, cli_render_fn render, void *arg, struct cli_exporter **out);
+/* Fills pfd[0..CLI_EXPORTER_FDS) (fd -1 for unused slots); returns the count. */
+size_t cli_exporter_pollfds(const struct cli_exporter *ex, struct pollfd *pfd, size_t cap);
+/* Accepts, reads, answers and times out connections after poll() returned. */
+void cli_exporter_handle(struct cli_exporter *ex, const struct pollfd *pfd, size_t n);
+void cli_exporter_close(struct cli_exporter *ex);
 
 /* ---- subcommands --------------------------------------------------------- */
 int cmd_explain(struct cli *cli, int argc, char **argv);

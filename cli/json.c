@@ -12,6 +12,8 @@ void cli_json_init(struct cli_json *j, FILE *out)
 static void indent(struct cli_json *j)
 {
     int d;
+    if (j->compact)
+        return;
     fputc('\n', j->out);
     for (d = 0; d < j->depth; d++)
         fputs("  ", j->out);
@@ -105,7 +107,7 @@ void cli_json_key(struct cli_json *j, const char *key)
 {
     before_item(j);
     put_escaped(j->out, key, strlen(key));
-    fputs(": ", j->out);
+    fputs(j->compact ? ":" : ": ", j->out);
     j->after_key = 1;
 }
 

@@ -18,6 +18,8 @@ static const char usage_text[] =
     "       sipcode pick [OPTIONS] [--policy P] [--cancelled] CODE[L]...\n"
     "       sipcode pick [OPTIONS] --compare [--cancelled] CODE[L]...\n"
     "       sipcode stats [OPTIONS] FILE...|-\n"
+    "       sipcode stats [OPTIONS] -i IFACE [-f FILTER] [--duration S] [--interval S]\n"
+    "                     [--listen ADDRESS:PORT]\n"
     "       sipcode help | --help | --version\n"
     "\n"
     "Know, check and produce SIP response codes (100 Trying .. 608 Rejected).\n"
@@ -49,9 +51,34 @@ static const char usage_text[] =
     "                        that chose it (RFC 3261 16.7 by default)\n"
     "  stats FILE...|-       counts SIP requests and responses (by code, method,\n"
     "                        retransmission, timing, Reason) in pcap/pcapng files\n"
+    "                        or live on an interface (-i), and serves them to\n"
+    "                        Prometheus (--listen)\n"
     "\n";
 
-/* Split in two: ISO C only promises string literals of 4095 bytes. */
+/* Split up: ISO C only promises string literals of 4095 bytes. */
+static const char usage_stats[] =
+    "Options of stats:\n"
+    "      --format FORMAT   text, json, csv, openmetrics, or prometheus (the\n"
+    "                        Prometheus text format 0.0.4); in stats, -f is the\n"
+    "                        filter, as in tshark\n"
+    "  -f, --filter EXPR     BPF capture filter (pcap-filter(7)), files or live\n"
+    "  -i, --interface IF    count live on interface IF (needs root or\n"
+    "                        CAP_NET_RAW); stops on Ctrl-C or SIGTERM\n"
+    "      --duration S      stop the live capture after S seconds\n"
+    "      --interval S      a report every S seconds, counts since the start\n"
+    "                        (json: one object per line)\n"
+    "      --listen A:P      serve /metrics to Prometheus on address A, port P\n"
+    "                        (127.0.0.1:9100, [::1]:9100; port 0: any free one,\n"
+    "                        printed on stderr)\n"
+    "      --port N          look for SIP only on UDP/TCP port N (repeatable)\n"
+    "      --progress        progress bar on stderr even when not a terminal\n"
+    "      --no-progress     no progress bar (default: on when stderr is a\n"
+    "                        terminal and the input a regular file)\n"
+    "\n"
+    "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
+    "2 usage error (or a bad stats filter), 3 I/O error (or an interface that\n"
+    "cannot be opened), 4 truncated capture. See sipcode(1).\n";
+
 static const char usage_options[] =
     "Options (any command):\n"
     "  -f, --format FORMAT   text (default), json or tsv\n"
@@ -90,14 +117,9 @@ static const char usage_options[] =
     "      --cancelled       the request was cancelled (CANCEL received)\n"
     "      --compare         what every policy forwards, side by side\n"
     "\n"
-    "Options of stats:\n"
-    "  -f, --format FORMAT   text, json, csv or openmetrics (Prometheus text)\n"
-    "\n"
     "Options of format:\n"
     "  -r, --reason TEXT     reason phrase to use instead of the registered one\n"
-    "\n"
-    "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
-    "2 usage error, 3 I/O error, 4 truncated capture. See sipcode(1).\n";
+    "\n";
 
 static int print_version(void)
 {
@@ -146,6 +168,7 @@ int main(int argc, char **argv)
         if (looks_like_help(argv[i])) {
             fputs(usage_text, stdout);
             fputs(usage_options, stdout);
+            fputs(usage_stats, stdout);
             return cli_finish_output(&cli, CLI_EXIT_OK);
         }
         if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)

@@ -10,7 +10,7 @@
 set -eu
 
 # command-or-file:package pairs; a path is checked with test -e.
-check_tools="pkg-config:pkg-config perl:perl /usr/include/pcap/pcap.h:libpcap-dev"
+check_tools="pkg-config:pkg-config perl:perl /usr/include/pcap/pcap.h:libpcap-dev promtool:prometheus"
 ci_tools="$check_tools clang:clang"
 bench_tools="$check_tools tshark:tshark bc:bc /usr/bin/time:time /usr/include/osipparser2/osip_message.h:libosip2-dev /usr/include/sofia-sip-1.12/sofia-sip/sip_status.h:libsofia-sip-ua-dev /usr/include/re/re.h:libre-dev"
 

@@ -226,6 +226,71 @@ enum sipcode_err sipcode_stats_read_file(struct sipcode_stats *st, const char *p
                                          struct sipcode_capture_result *res, char *errbuf,
                                          size_t errlen);
 
+/* Options for sipcode_stats_read_file_ex(); a zeroed struct means none. */
+typedef void (*sipcode_progress_fn)(void *arg, uint64_t offset);
+
+struct sipcode_read_options {
+    const char *filter;           /* BPF expression (pcap-filter(7)) records must match,
+                                     NULL or "" for all; records it rejects are skipped
+                                     and not counted anywhere */
+    sipcode_progress_fn progress; /* when not NULL, called with the byte offset reached
+                                    in the file about every 1024 records or 1 MiB, and
+                                    once at the end (not for standard input) */
+    void *progress_arg;
+};
+
+/* sipcode_stats_read_file() with options. An expression that does not compile
+ * is SIPCODE_EINVAL, with libpcap's text in errbuf, before any record is read. */
+enum sipcode_err sipcode_stats_read_file_ex(struct sipcode_stats *st, const char *path,
+                                            const struct sipcode_read_options *opt,
+                                            struct sipcode_capture_result *res, char *errbuf,
+                                            size_t errlen);
+
+/* ---- live capture (lib/capture/pcap_source.c, over libpcap) ------------- */
+
+/* An open capture on a network interface. It allocates (libpcap's ring
+ * buffer) and holds a socket until sipcode_live_close(). */
+struct sipcode_live;
+
+struct sipcode_live_config {
+    const char *device; /* interface name ("eth0", "lo", "any") */
+    const char *filter; /* BPF expression, NULL or "" for every packet */
+    int snaplen;        /* bytes kept per packet; 0: 262144 */
+    int buffer_bytes;   /* kernel buffer; 0: 4194304 */
+    int promiscuous;    /* 1: put the interface in promiscuous mode */
+};
+
+/* Opens and starts the capture in immediate mode (each packet is delivered
+ * as it arrives), non-blocking, with nanosecond timestamps when the system
+ * has them. Errors: SIPCODE_EINVAL (NULL arguments, or a filter that does
+ * not compile); SIPCODE_ENOTFOUND (no such interface); SIPCODE_EIO (not
+ * permitted, interface down, other failures). libpcap's text goes into
+ * errbuf[0..errlen) when errbuf is not NULL. *out is set only on success. */
+enum sipcode_err sipcode_live_open(const struct sipcode_live_config *cfg, struct sipcode_live **out,
+                                   char *errbuf, size_t errlen);
+
+/* A descriptor that poll() reports readable when packets wait, or -1 when
+ * the platform has none (then call sipcode_live_read() on a short timer). */
+int sipcode_live_fd(const struct sipcode_live *lv);
+
+/* The link-layer type of the interface (SIPCODE_LINKTYPE_*). */
+int sipcode_live_linktype(const struct sipcode_live *lv);
+
+/* Feeds the packets waiting now to st, without blocking; *count (may be
+ * NULL) gets how many. Errors: SIPCODE_EINVAL (NULL lv or st), SIPCODE_EIO
+ * when the capture fails (interface gone), with the text in errbuf. */
+enum sipcode_err sipcode_live_read(struct sipcode_live *lv, struct sipcode_stats *st, size_t *count,
+                                   char *errbuf, size_t errlen);
+
+/* Packets the kernel handed to the capture and the ones it dropped for lack
+ * of buffer space, since the capture opened. SIPCODE_EIO when the system
+ * does not say; SIPCODE_EINVAL for NULL arguments. */
+enum sipcode_err sipcode_live_counts(struct sipcode_live *lv, uint64_t *received,
+                                     uint64_t *dropped);
+
+/* Stops the capture and frees it; NULL is fine. */
+void sipcode_live_close(struct sipcode_live *lv);
+
 #ifdef __cplusplus
 }
 #endif

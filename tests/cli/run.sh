@@ -514,7 +514,7 @@ if [ -n "${GEN_PCAP:-}" ]; then
         expect_json "stats $name json"
         stats_truth "stats $name" "$PCAP/$name.expected.json"
     done
-    run stats -f json "$PCAP/udp_call.pcap" "$PCAP/tcp_call.pcapng" "$PCAP/busy_486.pcap"
+    run stats --format json "$PCAP/udp_call.pcap" "$PCAP/tcp_call.pcapng" "$PCAP/busy_486.pcap"
     expect_rc "stats three files" 0
     stats_truth "stats three files: total" "$PCAP/all.expected.json"
     json_eval "stats three files: per file" 'scalar(@{$j->{files}}) == 3 && $j->{files}[0]{responses}{180} == 3 && $j->{files}[1]{responses}{180} == 1 && $j->{files}[2]{responses}{486} == 1 && !$j->{files}[2]{truncated} && $j->{files}[1]{records} == 13'
@@ -535,18 +535,34 @@ if [ -n "${GEN_PCAP:-}" ]; then
     expect_out "stats text per file" "udp_call.pcap: 11 records, 4 requests, 6 responses"
     awk '/^Responses  /{on=1; next} /^$/{on=0} on{print $1}' "$TMP/out" >"$TMP/codes"
     sort -n "$TMP/codes" | cmp -s - "$TMP/codes" && [ -s "$TMP/codes" ] && pass || fail "stats text not sorted by code: $(tr '\n' ' ' <"$TMP/codes")"
-    # CSV: a header, then kind,key,subkey,count rows
+    # CSV: a header, then source,kind,key,subkey,count rows; one group per file
     run stats --format csv "$PCAP/udp_call.pcap"
     expect_rc "stats csv" 0
-    if head -1 "$TMP/out" | grep -qx 'kind,key,subkey,count' &&
-        tail -n +2 "$TMP/out" | grep -vqE '^[a-z_]+,[^,]*,[^,]*,[0-9]+$'; then
-        fail "stats csv: a row is not kind,key,subkey,count: $(tail -n +2 "$TMP/out" | grep -vE '^[a-z_]+,[^,]*,[^,]*,[0-9]+$' | head -1)"
-    elif head -1 "$TMP/out" | grep -qx 'kind,key,subkey,count'; then pass; else fail "stats csv header"; fi
-    expect_out "stats csv" "response,180,,3"
-    expect_out "stats csv" "response_by_method,INVITE,180,3"
-    expect_out "stats csv" "response_retransmission,180,,1"
-    expect_out "stats csv" "request_retransmission,INVITE,,1"
-    expect_out "stats csv" "counter,frames,,11"
+    csv_row='^[^,]+,[a-z_]+,[^,]*,[^,]*,[0-9]+$'
+    if head -1 "$TMP/out" | grep -qx 'source,kind,key,subkey,count' &&
+        tail -n +2 "$TMP/out" | grep -vqE "$csv_row"; then
+        fail "stats csv: a row is not source,kind,key,subkey,count: $(tail -n +2 "$TMP/out" | grep -vE "$csv_row" | head -1)"
+    elif head -1 "$TMP/out" | grep -qx 'source,kind,key,subkey,count'; then pass; else fail "stats csv header"; fi
+    u=$PCAP/udp_call.pcap
+    expect_out "stats csv" "$u,response,180,,3"
+    expect_out "stats csv" "$u,response_by_method,INVITE,180,3"
+    expect_out "stats csv" "$u,response_retransmission,180,,1"
+    expect_out "stats csv" "$u,request_retransmission,INVITE,,1"
+    expect_out "stats csv" "$u,counter,frames,,11"
+    expect_no_out "stats csv one file: no total" "(total)"
+    run stats --format csv "$PCAP/udp_call.pcap" "$PCAP/busy_486.pcap"
+    expect_rc "stats csv two files" 0
+    expect_out "stats csv two files" "$u,response,180,,3"
+    expect_out "stats csv two files" "$PCAP/busy_486.pcap,response,486,,1"
+    expect_out "stats csv two files" "(total),counter,frames,,15"
+    expect_out "stats csv two files" "(total),response,100,,2"
+    expect_no_out "stats csv two files" "$u,response,486"
+    [ "$(grep -c '^source,' "$TMP/out")" -eq 1 ] && pass || fail "stats csv two files: header not once"
+    # a file name with a comma is quoted (RFC 4180)
+    cp "$PCAP/busy_486.pcap" "$TMP/a,b.pcap"
+    run stats --format csv "$TMP/a,b.pcap"
+    expect_out "stats csv quoting" "\"$TMP/a,b.pcap\",response,486,,1"
+
     # OpenMetrics: checked line by line against the text format's grammar.
     run stats --format openmetrics "$PCAP/udp_call.pcap" "$PCAP/tcp_call.pcapng" "$PCAP/busy_486.pcap"
     expect_rc "stats openmetrics" 0
@@ -580,8 +596,57 @@ if [ -n "${GEN_PCAP:-}" ]; then
     expect_out "stats openmetrics" 'sip_retransmissions_total{message="response",code="180"} 1'
     expect_out "stats openmetrics" 'sip_capture_frames_total 28'
     expect_out "stats openmetrics" '# TYPE sip_responses counter'
+    # The Prometheus text format 0.0.4: the same samples, counter families
+    # named with _total, no # EOF; promtool (Debian prometheus) checks it.
+    run stats --format prometheus "$PCAP/udp_call.pcap" "$PCAP/tcp_call.pcapng" "$PCAP/busy_486.pcap"
+    expect_rc "stats prometheus" 0
+    expect_out "stats prometheus" 'sip_responses_total{code="486",method="INVITE"} 1'
+    expect_out "stats prometheus" '# TYPE sip_responses_total counter'
+    expect_no_out "stats prometheus" '# EOF'
     if command -v promtool >/dev/null 2>&1; then
         promtool check metrics <"$TMP/out" >"$TMP/why" 2>&1 && pass || fail "promtool check metrics: $(cat "$TMP/why")"
+    else
+        fail "promtool missing (Debian package prometheus; tools/deps.sh check-tools installs it)"
+    fi
+    # -f: a BPF filter on files too; a bad one is a usage error
+    run stats --format json -f 'tcp' "$PCAP/udp_call.pcap" "$PCAP/tcp_call.pcapng"
+    expect_rc "stats -f tcp" 0
+    json_eval "stats -f tcp keeps only the TCP capture's SIP" '$j->{files}[0]{records} == 0 && $j->{responses}{180} == 1 && !$j->{counters}{non_sip}'
+    run stats -f 'udp port' "$PCAP/udp_call.pcap"
+    expect_rc "stats bad filter" 2
+    expect_one_error_line "stats bad filter"
+    run stats -f json "$PCAP/udp_call.pcap"
+    expect_rc "stats -f json" 2
+    expect_out_err() { grep -qF -- "$2" "$TMP/err" && pass || fail "$1: stderr lacks '$2': $err"; }
+    expect_out_err "stats -f json points to --format" "the output format is --format json"
+    # --port: SIP only on the listed ports; the rest is counted as filtered
+    run stats --format json --port 5062 "$PCAP/udp_call.pcap"
+    expect_rc "stats --port 5062" 0
+    stats_truth "stats --port 5062 (every packet has 5062 on one side)" "$PCAP/udp_call.expected.json"
+    run stats --format json --port 5070 --port 5080 "$PCAP/udp_call.pcap"
+    expect_rc "stats --port 5070 --port 5080" 0
+    json_eval "stats --port elsewhere" '$j->{counters}{filtered} == 11 && !%{$j->{responses}} && $j->{counters}{frames} == 11'
+    run stats --port 0 "$PCAP/udp_call.pcap"
+    expect_rc "stats --port 0" 2
+    run stats --duration 1 "$PCAP/udp_call.pcap"
+    expect_rc "stats --duration without -i" 2
+    run stats -i lo "$PCAP/udp_call.pcap"
+    expect_rc "stats -i and a file" 2
+    # progress bar: never when stderr is not a terminal, drawn with --progress,
+    # drawn on a terminal (script gives the command one), never for stdin
+    run stats "$PCAP/udp_call.pcap"
+    [ ! -s "$TMP/err" ] && pass || fail "stats: stderr not empty without a terminal: $err"
+    run stats --progress --format json "$PCAP/udp_call.pcap"
+    expect_rc "stats --progress" 0
+    expect_json "stats --progress keeps stdout clean"
+    grep -q $'\r.*udp_call.pcap \[#*\.*\] 100%' "$TMP/err" && grep -qF $'\r\033[K' "$TMP/err" && pass || fail "stats --progress: no bar or no erase on stderr: $(od -c "$TMP/err" | head -3)"
+    if command -v script >/dev/null 2>&1; then
+        script -qec "$SIPCODE stats --format json $PCAP/udp_call.pcap >$TMP/tty.out" /dev/null >"$TMP/tty" 2>&1 </dev/null
+        grep -q '100%' "$TMP/tty" && pass || fail "stats on a terminal: no progress bar: $(od -c "$TMP/tty" | head -3)"
+        script -qec "$SIPCODE stats --no-progress --format json $PCAP/udp_call.pcap >$TMP/tty.out" /dev/null >"$TMP/tty" 2>&1 </dev/null
+        grep -q '%' "$TMP/tty" && fail "stats --no-progress on a terminal drew a bar" || pass
+        script -qec "$SIPCODE stats --format json - <$PCAP/udp_call.pcap >$TMP/tty.out" /dev/null >"$TMP/tty" 2>&1 </dev/null
+        grep -q '%' "$TMP/tty" && fail "stats from stdin drew a progress bar" || pass
     fi
     # a capture cut mid-record: the counts of what was read, a warning, exit 4
     run stats --format json "$PCAP/truncated.pcap"
