@@ -29,7 +29,7 @@ LDFLAGS     ?=
 PCAP_LIBS   ?= -lpcap
 
 LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c lib/wire/*.c lib/semantics/*.c \
-                 lib/capture/*.c)
+                 lib/capture/*.c lib/responder/*.c)
 CLI_SRC     := $(wildcard cli/*.c)
 TEST_SRC    := $(wildcard tests/unit/*.c)
 
@@ -82,7 +82,7 @@ $(SIPCODE): $(CLI_OBJ) $(STATIC_LIB)
 $(UNIT): $(TEST_OBJ) $(STATIC_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB) $(PCAP_LIBS)
 
-$(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -Ilib/capture -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
+$(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -Ilib/capture -Ilib/responder -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
 
 # ---- the generated registry ------------------------------------------------
 # The three generators share one reader of the stanza format (data/stanza.c).

@@ -4,7 +4,8 @@
  * response code and what it means), wire (parsers and formatters for status
  * lines, Reason, Warning and message framing), semantics (best response,
  * Q.850 mapping, what a response must carry and what it does), capture
- * (per-code statistics over captured frames; this layer allocates). */
+ * (per-code statistics over captured frames; this layer allocates), responder
+ * (build replies, server transactions, the UDP/TCP loop). */
 #ifndef SIPCODE_H
 #define SIPCODE_H
 
@@ -14,5 +15,6 @@
 #include "sipcode/wire.h"
 #include "sipcode/semantics.h"
 #include "sipcode/capture.h"
+#include "sipcode/responder.h"
 
 #endif /* SIPCODE_H */
