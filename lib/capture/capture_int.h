@@ -15,15 +15,17 @@
 #define HIST_BUCKETS (64 + 58 * HIST_SUB)
 #define MSG_HEADERS  256
 
-/* A remembered transaction or response, by a 64-bit hash of its key. */
+/* A remembered transaction or response, by a 64-bit hash of its key. The
+ * keys sit in an array of their own, so that a lookup (a cache miss per
+ * packet on a busy link) touches 8 bytes, not a whole entry. */
 struct seen_entry {
-    uint64_t key; /* 0: empty slot */
     uint64_t first_ts, last_ts;
     uint32_t method;
     uint32_t flags;
 };
 
 struct seen_table {
+    uint64_t *keys, *scratch_keys; /* 0: empty slot */
     struct seen_entry *slots, *scratch;
     size_t mask, count, max;
 };
@@ -115,5 +117,19 @@ void sipcode__decode_frame(struct sipcode_stats *st, const uint8_t *p, size_t ca
                            size_t wire_len, int linktype, uint64_t ts);
 void sipcode__decode_finish(struct sipcode_stats *st);
 void sipcode__decode_free(struct sipcode_stats *st);
+
+/* pcap_source.c: any capture libpcap reads. */
+enum sipcode_err sipcode__read_libpcap(struct sipcode_stats *st, const char *path,
+                                       const struct sipcode_read_options *opt,
+                                       struct sipcode_capture_result *res, char *errbuf,
+                                       size_t errlen);
+/* pcap_file.c: a classic pcap file read in place. Returns 0 when the file is
+ * not one it takes (nothing was read); else 1 with *r and *err set, as
+ * sipcode_stats_read_file_ex() sets them. r must arrive zeroed, linktype -1.
+ * opt->filter is not looked at: a filter is libpcap's work. */
+int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
+                            const struct sipcode_read_options *opt,
+                            struct sipcode_capture_result *r, char *errbuf, size_t errlen,
+                            enum sipcode_err *err);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include <pcap/pcap.h>
 
-#include "sipcode/capture.h"
+#include "capture_int.h"
 
 static void set_error(char *errbuf, size_t errlen, const char *text)
 {
@@ -45,10 +45,11 @@ static uint64_t ts_of(const struct pcap_pkthdr *h, int nano)
     return (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * (nano ? 1u : 1000u);
 }
 
-enum sipcode_err sipcode_stats_read_file_ex(struct sipcode_stats *st, const char *path,
-                                            const struct sipcode_read_options *opt,
-                                            struct sipcode_capture_result *res, char *errbuf,
-                                            size_t errlen)
+/* sipcode_stats_read_file_ex() (pcap_file.c) for what its direct reader leaves. */
+enum sipcode_err sipcode__read_libpcap(struct sipcode_stats *st, const char *path,
+                                       const struct sipcode_read_options *opt,
+                                       struct sipcode_capture_result *res, char *errbuf,
+                                       size_t errlen)
 {
     char pcap_err[PCAP_ERRBUF_SIZE];
     struct sipcode_capture_result r;

@@ -23,15 +23,32 @@
 
 /* ---- hashing and the remembered-key tables --------------------------------- */
 
+static uint64_t rotl64(uint64_t x, unsigned r)
+{
+    return x << r | x >> (64 - r);
+}
+
+/* Eight bytes per step (byte at a time, FNV-1a was a tenth of the time of
+ * 'sipcode stats'): each word is multiplied, rotated and multiplied into h.
+ * Keys are compared by this hash alone, so it must spread well; the
+ * finish_hash() avalanche follows for the remembered-key tables. */
 uint64_t sipcode__hash(uint64_t h, const void *p, size_t len)
 {
     const uint8_t *b = p;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
+    uint64_t v;
+    h ^= (uint64_t)len * 0x9e3779b97f4a7c15ull;
+    while (len >= 8) {
+        memcpy(&v, b, 8);
+        h = rotl64(h ^ (v * 0x87c37b91114253d5ull), 31) * 0x4cf5ad432745937full;
+        b += 8;
+        len -= 8;
     }
-    return h;
+    if (len) {
+        v = 0;
+        memcpy(&v, b, len);
+        h = rotl64(h ^ (v * 0x87c37b91114253d5ull), 31) * 0x4cf5ad432745937full;
+    }
+    return h ^ h >> 29;
 }
 
 static uint64_t hash_slice(uint64_t h, struct sipcode_slice s)
@@ -54,19 +71,40 @@ static int seen_init(struct seen_table *t, size_t max)
     size_t cap = 16;
     while (cap < max * 2)
         cap *= 2;
+    t->keys = calloc(cap, sizeof *t->keys);
+    t->scratch_keys = calloc(cap, sizeof *t->scratch_keys);
     t->slots = calloc(cap, sizeof *t->slots);
     t->scratch = calloc(cap, sizeof *t->scratch);
     t->mask = cap - 1;
     t->count = 0;
     t->max = max;
-    return t->slots && t->scratch;
+    return t->keys && t->scratch_keys && t->slots && t->scratch;
+}
+
+static void seen_free(struct seen_table *t)
+{
+    free(t->keys);
+    free(t->scratch_keys);
+    free(t->slots);
+    free(t->scratch);
+}
+
+/* Starts loading the slot of key, for a lookup a little later. */
+static void seen_prefetch(const struct seen_table *t, uint64_t key)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(&t->keys[(size_t)key & t->mask]);
+#else
+    (void)t;
+    (void)key;
+#endif
 }
 
 static struct seen_entry *seen_find(struct seen_table *t, uint64_t key)
 {
     size_t i = (size_t)key & t->mask;
-    while (t->slots[i].key) {
-        if (t->slots[i].key == key)
+    while (t->keys[i]) {
+        if (t->keys[i] == key)
             return &t->slots[i];
         i = (i + 1) & t->mask;
     }
@@ -76,10 +114,10 @@ static struct seen_entry *seen_find(struct seen_table *t, uint64_t key)
 static struct seen_entry *seen_place(struct seen_table *t, uint64_t key)
 {
     size_t i = (size_t)key & t->mask;
-    while (t->slots[i].key)
+    while (t->keys[i])
         i = (i + 1) & t->mask;
     t->count++;
-    t->slots[i].key = key;
+    t->keys[i] = key;
     return &t->slots[i];
 }
 
@@ -88,12 +126,14 @@ static size_t seen_keep_after(struct seen_table *t, uint64_t cutoff)
 {
     size_t i, n = 0, before = t->count;
     for (i = 0; i <= t->mask; i++)
-        if (t->slots[i].key && t->slots[i].last_ts >= cutoff)
+        if (t->keys[i] && t->slots[i].last_ts >= cutoff) {
+            t->scratch_keys[n] = t->keys[i];
             t->scratch[n++] = t->slots[i];
-    memset(t->slots, 0, (t->mask + 1) * sizeof *t->slots);
+        }
+    memset(t->keys, 0, (t->mask + 1) * sizeof *t->keys);
     t->count = 0;
     for (i = 0; i < n; i++)
-        *seen_place(t, t->scratch[i].key) = t->scratch[i];
+        *seen_place(t, t->scratch_keys[i]) = t->scratch[i];
     return before - n;
 }
 
@@ -110,7 +150,7 @@ static struct seen_entry *seen_add(struct sipcode_stats *st, struct seen_table *
         if (gone == 0) {
             uint64_t lo = UINT64_MAX, hi = 0;
             for (i = 0; i <= t->mask; i++)
-                if (t->slots[i].key) {
+                if (t->keys[i]) {
                     lo = t->slots[i].last_ts < lo ? t->slots[i].last_ts : lo;
                     hi = t->slots[i].last_ts > hi ? t->slots[i].last_ts : hi;
                 }
@@ -272,9 +312,12 @@ static uint64_t transaction_key(const struct sipcode_message *m)
 static void count_request(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
 {
     struct sipcode_slice name = m->request.method;
-    uint32_t method = method_index(st, name, 1);
     uint64_t key = finish_hash(sipcode__hash(transaction_key(m), "Q", 1));
-    struct seen_entry *e = seen_find(&st->txns, key);
+    uint32_t method;
+    struct seen_entry *e;
+    seen_prefetch(&st->txns, key);
+    method = method_index(st, name, 1);
+    e = seen_find(&st->txns, key);
     st->c.requests++;
     if (method == NO_METHOD)
         st->c.methods_overflow++;
@@ -299,16 +342,20 @@ static void count_request(struct sipcode_stats *st, const struct sipcode_message
 static void count_response(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
 {
     int code = m->status.code;
-    uint32_t method = method_index(st, m->cseq_method, 1);
     uint64_t base = transaction_key(m);
-    uint64_t key;
+    uint64_t key, txn_key = finish_hash(sipcode__hash(base, "Q", 1));
+    uint32_t method;
     struct seen_entry *e, *txn;
     int again;
-    if (code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS) /* the parser's range; be safe */
-        return;
     key = sipcode__hash(base, "S", 1);
     key = sipcode__hash(key, &code, sizeof code);
     key = finish_hash(hash_slice(key, m->to_tag));
+    /* both lookups miss the cache on a busy link: start them now */
+    seen_prefetch(&st->resps, key);
+    seen_prefetch(&st->txns, txn_key);
+    method = method_index(st, m->cseq_method, 1);
+    if (code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS) /* the parser's range; be safe */
+        return;
     st->c.responses++;
     st->codes[code - CODE_MIN]++;
     if (method == NO_METHOD)
@@ -325,7 +372,7 @@ static void count_response(struct sipcode_stats *st, const struct sipcode_messag
     } else {
         seen_add(st, &st->resps, key, ts);
     }
-    txn = seen_find(&st->txns, finish_hash(sipcode__hash(base, "Q", 1)));
+    txn = seen_find(&st->txns, txn_key);
     if (txn && !again) {
         uint64_t dt = ts >= txn->first_ts ? ts - txn->first_ts : 0;
         txn->last_ts = ts;
@@ -564,10 +611,8 @@ void sipcode_stats_free(struct sipcode_stats *st)
     free(st->buckets);
     free(st->frags);
     free(st->reasons);
-    free(st->txns.slots);
-    free(st->txns.scratch);
-    free(st->resps.slots);
-    free(st->resps.scratch);
+    seen_free(&st->txns);
+    seen_free(&st->resps);
     free(st);
 }
 
