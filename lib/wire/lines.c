@@ -6,6 +6,12 @@
 #include "scan.h"
 #include "sipcode/registry.h"
 
+/* As in message.c: SSE2 on x86-64 unless -DSIPCODE_NO_SIMD. */
+#if defined(__SSE2__) && !defined(SIPCODE_NO_SIMD)
+#include <emmintrin.h>
+#define SIPCODE_HAVE_SSE2 1
+#endif
+
 /* RFC 3261 25.1: a Reason-Phrase is reserved / unreserved / escaped /
  * UTF8-NONASCII / UTF8-CONT / SP / HTAB. phrase_plain[c] is 1 for the ASCII
  * bytes that stand for themselves (all but '%', which starts an escape). */
@@ -171,67 +177,7 @@ static enum sipcode_err take_phrase(struct scan *s, unsigned flags, const char *
     return SIPCODE_OK;
 }
 
-/* The common case, strict "SIP/2.0 NNN phrase CRLF" with a plain or UTF-8
- * phrase, in one tight pass. Returns 1 when it parsed the line; 0 sends
- * everything else (escapes, errors, incomplete input, lenient flags) to the
- * general parser, which alone decides errors and their offsets. */
-static int fast_status_line(const char *buf, size_t len, unsigned flags,
-                            struct sipcode_status_line *out, size_t *used)
-{
-    const unsigned char *p = (const unsigned char *)buf, *end, *q;
-    unsigned d0, d1, d2;
-    uint64_t head, want;
-    int code;
-    if (flags != 0 || len < 14)
-        return 0;
-    /* One 8-byte compare for "SIP/2.0 " (memcpy: no alignment assumed). */
-    memcpy(&head, p, 8);
-    memcpy(&want, "SIP/2.0 ", 8);
-    d0 = (unsigned)p[8] - '0';
-    d1 = (unsigned)p[9] - '0';
-    d2 = (unsigned)p[10] - '0';
-    if (head != want || p[11] != ' ' || d0 > 9 || d1 > 9 || d2 > 9)
-        return 0;
-    code = (int)(d0 * 100 + d1 * 10 + d2);
-    if (code < 100 || code > 699)
-        return 0;
-    end = p + (len < SIPCODE_MAX_LINE ? len : SIPCODE_MAX_LINE);
-    q = p + 12;
-    for (;;) {
-        /* Eight plain bytes per step, then one at a time up to the next
-         * byte that is not plain: CR, UTF-8, '%' or something invalid. */
-        while (end - q >= 8 && (phrase_plain[q[0]] & phrase_plain[q[1]] & phrase_plain[q[2]] &
-                                phrase_plain[q[3]] & phrase_plain[q[4]] & phrase_plain[q[5]] &
-                                phrase_plain[q[6]] & phrase_plain[q[7]]))
-            q += 8;
-        while (q < end && phrase_plain[*q])
-            q++;
-        if (q == end || *q == '\r')
-            break;
-        if (*q >= 0xc2 && *q <= 0xdf && end - q >= 2 && (q[1] & 0xc0) == 0x80) {
-            q += 2; /* two-byte UTF-8 (Latin, Greek, Cyrillic...): the common case */
-        } else if (*q >= 0x80) {
-            int short_input;
-            size_t n = sipcode__utf8_sequence(q, (size_t)(end - q), &short_input);
-            if (!n)
-                return 0;
-            q += n;
-        } else {
-            return 0;
-        }
-    }
-    if (q + 1 >= end || q[0] != '\r' || q[1] != '\n')
-        return 0;
-    out->version_major = 2;
-    out->version_minor = 0;
-    out->code = code;
-    out->reason.ptr = (const char *)p + 12;
-    out->reason.len = (size_t)(q - (p + 12));
-    *used = (size_t)(q + 2 - p);
-    return 1;
-}
-
-/* Kept out of line so the fast path's caller stays a small leaf function. */
+/* Kept out of line so the fast path stays a small leaf function. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -297,13 +243,154 @@ parse_status_line_general(const char *buf, size_t len, unsigned flags,
     return SIPCODE_OK;
 }
 
+#ifdef SIPCODE_HAVE_SSE2
+/* c, hidden from the compiler, which would turn "c > x" for a constant c
+ * into another compare and an inversion. */
+static inline __m128i opaque(__m128i c)
+{
+    __asm__("" : "+x"(c));
+    return c;
+}
+
+/* One bit per byte of v that phrase_plain[] does not take: bytes outside
+ * 0x20..0x7e (HTAB, CR and UTF-8 included) and '"' '#' '%' '<' '>' '['
+ * '\\' ']' '^' '`' '{' '|' '}'. Ranges by signed compares: v + k moves a
+ * range to the bottom of the signed bytes. */
+static inline unsigned phrase_stops(__m128i v)
+{
+    __m128i hit =
+        _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), opaque(_mm_set1_epi8(-34)));
+    hit = _mm_or_si128(hit, _mm_cmpgt_epi8(opaque(_mm_set1_epi8(-126)),
+                                           _mm_add_epi8(v, _mm_set1_epi8(0x5e)))); /* " # */
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('%')));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfd)),
+                                           _mm_set1_epi8('<'))); /* < > */
+    hit = _mm_or_si128(hit, _mm_cmpgt_epi8(opaque(_mm_set1_epi8(-124)),
+                                           _mm_add_epi8(v, _mm_set1_epi8(0x25)))); /* [ \ ] ^ */
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('`')));
+    hit = _mm_or_si128(hit, _mm_cmpgt_epi8(opaque(_mm_set1_epi8(-125)),
+                                           _mm_add_epi8(v, _mm_set1_epi8(0x05)))); /* { | } */
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* The rest of a strict status line's phrase from q, for lines whose
+ * phrase holds more than plain bytes (UTF-8, or a fault): the fast path
+ * hands over here by a tail call, so that it stays a leaf that saves no
+ * registers. Anything but plain bytes and well-formed UTF-8 up to CRLF goes
+ * to the general parser, which alone decides errors. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static enum sipcode_err
+status_line_phrase(const char *buf, size_t len, struct sipcode_status_line *out, size_t *used,
+                   struct sipcode_diag *diag, const unsigned char *q, int code)
+{
+    const unsigned char *const p = (const unsigned char *)buf;
+    const unsigned char *const end = p + (len < SIPCODE_MAX_LINE ? len : SIPCODE_MAX_LINE);
+    for (;;) {
+        while (q < end && phrase_plain[*q])
+            q++;
+        if (q == end || *q == '\r')
+            break;
+        if (*q >= 0xc2 && *q <= 0xdf && end - q >= 2 && (q[1] & 0xc0) == 0x80) {
+            q += 2; /* two-byte UTF-8 (Latin, Greek, Cyrillic...): the common case */
+        } else if (*q >= 0x80) {
+            int short_input;
+            size_t n = sipcode__utf8_sequence(q, (size_t)(end - q), &short_input);
+            if (!n)
+                return parse_status_line_general(buf, len, 0, out, used, diag);
+            q += n;
+        } else {
+            return parse_status_line_general(buf, len, 0, out, used, diag);
+        }
+    }
+    if (q + 1 >= end || q[0] != '\r' || q[1] != '\n')
+        return parse_status_line_general(buf, len, 0, out, used, diag);
+    out->version_major = 2;
+    out->version_minor = 0;
+    out->code = code;
+    out->reason.ptr = (const char *)p + 12;
+    out->reason.len = (size_t)(q - (p + 12));
+    *used = (size_t)(q + 2 - p);
+    return SIPCODE_OK;
+}
+
+/* The common case, strict "SIP/2.0 NNN phrase CRLF" with a phrase of plain
+ * ASCII, in one tight pass; everything else (UTF-8 and escapes, errors,
+ * incomplete input, lenient flags) goes on by a tail call, so this stays a
+ * leaf. "SIP/2.0 " is one 8-byte compare and "NNN " one 4-byte test. */
 enum sipcode_err sipcode_parse_status_line(const char *buf, size_t len, unsigned flags,
                                            struct sipcode_status_line *out, size_t *used,
                                            struct sipcode_diag *diag)
 {
-    if (buf && out && used && fast_status_line(buf, len, flags, out, used))
-        return SIPCODE_OK;
-    return parse_status_line_general(buf, len, flags, out, used, diag);
+    /* Per byte of "NNN ": which bits to test, what they must be, and what
+     * to add first so that only '0'..'9' keep 0x3_ (memcpy: any byte order,
+     * no alignment assumed). */
+    static const unsigned char nnn_mask[4] = {0xf0, 0xf0, 0xf0, 0xff};
+    static const unsigned char nnn_want[4] = {0x30, 0x30, 0x30, ' '};
+    static const unsigned char nnn_add[4] = {6, 6, 6, 0};
+    const unsigned char *const p = (const unsigned char *)buf, *end, *q;
+    uint64_t head, want;
+    uint32_t nnn, mask, want4, add;
+    int code;
+    if (!buf || !out || !used || flags != 0 || len < 14)
+        return parse_status_line_general(buf, len, flags, out, used, diag);
+    memcpy(&head, p, 8);
+    memcpy(&want, "SIP/2.0 ", 8);
+    memcpy(&nnn, p + 8, 4);
+    memcpy(&mask, nnn_mask, 4);
+    memcpy(&want4, nnn_want, 4);
+    memcpy(&add, nnn_add, 4);
+    /* a digit plus 6 stays below 0x40, so no byte carries into the next */
+    if (head != want || (nnn & mask) != want4 || ((nnn + add) & mask) != want4)
+        return parse_status_line_general(buf, len, flags, out, used, diag);
+    code = (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
+    if (code < 100 || code > 699)
+        return parse_status_line_general(buf, len, flags, out, used, diag);
+    end = p + (len < SIPCODE_MAX_LINE ? len : SIPCODE_MAX_LINE);
+    q = p + 12;
+    /* Up to the first byte that is not plain: CR, UTF-8, '%' or something
+     * invalid. */
+#ifdef SIPCODE_HAVE_SSE2
+    /* 16 bytes at a time; the last, shorter run from a load that ends at
+     * end and starts inside the line (len >= 14 here, so when 16 bytes are
+     * there at all), its bits before q shifted out: few branches to guess
+     * wrong for phrases of every length. */
+    while (end - q >= 16) {
+        const unsigned m = phrase_stops(_mm_loadu_si128((const __m128i *)(const void *)q));
+        if (m) {
+            q += __builtin_ctz(m);
+            goto stop;
+        }
+        q += 16;
+    }
+    if (q < end && end - p >= 16) {
+        const unsigned char *const b = end - 16;
+        const unsigned m =
+            phrase_stops(_mm_loadu_si128((const __m128i *)(const void *)b)) >> (q - b);
+        q = m ? q + __builtin_ctz(m) : end;
+    }
+#endif
+    /* Eight plain bytes per step, then one at a time. */
+    while (end - q >= 8 && (phrase_plain[q[0]] & phrase_plain[q[1]] & phrase_plain[q[2]] &
+                            phrase_plain[q[3]] & phrase_plain[q[4]] & phrase_plain[q[5]] &
+                            phrase_plain[q[6]] & phrase_plain[q[7]]))
+        q += 8;
+    while (q < end && phrase_plain[*q])
+        q++;
+#ifdef SIPCODE_HAVE_SSE2
+stop:
+#endif
+    if (end - q < 2 || q[0] != '\r' || q[1] != '\n')
+        return status_line_phrase(buf, len, out, used, diag, q, code);
+    out->version_major = 2;
+    out->version_minor = 0;
+    out->code = code;
+    out->reason.ptr = (const char *)p + 12;
+    out->reason.len = (size_t)(q - (p + 12));
+    *used = (size_t)(q + 2 - p);
+    return SIPCODE_OK;
 }
 
 /* URI scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 3.1). */
