@@ -53,7 +53,7 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 
-.PHONY: all check test unit cli-tests live-tests check-regen gen-tests install-test regen sanitize \
+.PHONY: all check test unit cli-tests golden-tests live-tests check-regen gen-tests install-test regen sanitize \
         install uninstall bench bench-capture demo clean format deps fuzz fuzz-replay fuzz-smoke
 
 all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
@@ -142,6 +142,10 @@ $(BUILD)/gen_pcap: tests/pcap/gen_pcap.c
 cli-tests: $(SIPCODE) $(BUILD)/gen_pcap
 	SIPCODE=$(SIPCODE) GEN_PCAP=$(BUILD)/gen_pcap PCAP_DIR=$(BUILD)/pcap bash tests/cli/run.sh
 
+# The committed captures in tests/pcap/golden/ and their expected output.
+golden-tests: $(SIPCODE) $(BUILD)/gen_pcap
+	SIPCODE=$(SIPCODE) GEN_PCAP=$(BUILD)/gen_pcap bash tests/pcap/run-golden.sh
+
 # Live capture on the loopback interface: needs root or CAP_NET_RAW (CI runs as root).
 live-tests: $(SIPCODE)
 	SIPCODE=$(SIPCODE) bash tests/live/run.sh
@@ -149,7 +153,7 @@ live-tests: $(SIPCODE)
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
 
-check: deps check-regen gen-tests unit cli-tests live-tests fuzz-replay install-test
+check: deps check-regen gen-tests unit cli-tests golden-tests live-tests fuzz-replay install-test
 	@echo "make check: all test suites passed"
 
 test: check
@@ -157,7 +161,7 @@ test: check
 sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests live-tests fuzz-replay
+	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests golden-tests live-tests fuzz-replay
 
 # ---- fuzzing ----------------------------------------------------------------
 # The replay build runs each target's corpus with the normal compiler, in

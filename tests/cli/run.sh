@@ -506,7 +506,7 @@ if [ -n "${GEN_PCAP:-}" ]; then
             fail "$1: differs from ground truth: $(cat "$TMP/why")"
         fi
     }
-    for name in udp_call tcp_call busy_486; do
+    for name in udp_call tcp_call busy_486 vlan_qinq sll sll2 ipv6 ipv4_fragments garbage; do
         f=$PCAP/$name.pcap
         [ -f "$f" ] || f=$PCAP/$name.pcapng
         run stats --format json "$f"
