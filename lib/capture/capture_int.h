@@ -70,6 +70,14 @@ struct flow {
     int has_seq, synced;
     uint8_t *buf; /* in-order bytes not yet framed */
     size_t len, cap;
+    /* The message at buf[0] was parsed before and was incomplete at
+     * pending bytes (0: not parsed yet). Parsing it again is skipped while
+     * the answer cannot change: before len reaches wait (its Content-Length
+     * is known) or, with the header section unfinished, until its end
+     * (a blank line past blank_scan) arrives or the bytes double. skipped
+     * says a parse was put off, to be done before the bytes are dropped. */
+    size_t pending, wait, blank_scan;
+    int skipped;
     struct tcp_seg *ooo; /* out-of-order segments */
     size_t ooo_bytes;
 };
@@ -108,8 +116,14 @@ struct sipcode_stats {
 /* stats.c */
 uint64_t sipcode__hash(uint64_t h, const void *p, size_t len);
 void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t len, uint64_t ts);
-/* Frames a TCP buffer from its start: returns the bytes consumed (0: wait). */
-size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, uint64_t ts);
+/* Frames the stream bytes p[0..len) of f (its buffer, or a segment read in
+ * place when the buffer is empty): returns the bytes consumed; the rest
+ * waits for more. force: parse even where the answer cannot have changed
+ * (before the bytes are dropped). */
+size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uint8_t *p,
+                             size_t len, uint64_t ts, int force);
+/* Forgets what was known of the message at the start of f's buffer. */
+void sipcode__stream_reset(struct flow *f);
 void sipcode__stats_forget_all(struct sipcode_stats *st);
 
 /* decode.c */

@@ -106,13 +106,29 @@ static int flow_reserve(struct sipcode_stats *st, struct flow *f, size_t need)
     return 1;
 }
 
-static void flow_parse(struct sipcode_stats *st, struct flow *f, uint64_t ts)
+static void flow_parse(struct sipcode_stats *st, struct flow *f, uint64_t ts, int force)
 {
-    size_t used = sipcode__stats_stream(st, f, ts);
+    size_t used = sipcode__stats_stream(st, f, f->buf, f->len, ts, force);
     if (used > 0) {
         memmove(f->buf, f->buf + used, f->len - used);
         f->len -= used;
     }
+}
+
+/* Does the parse put off, before the buffer is dropped: what a parse per
+ * segment would have found by now is found, and counted, as it was. */
+static void flow_settle(struct sipcode_stats *st, struct flow *f, uint64_t ts)
+{
+    if (f->skipped && f->len > 0)
+        flow_parse(st, f, ts, 1);
+}
+
+static void flow_drop(struct sipcode_stats *st, struct flow *f, uint64_t ts)
+{
+    flow_settle(st, f, ts);
+    f->len = 0;
+    f->synced = FLOW_RESYNC;
+    sipcode__stream_reset(f);
 }
 
 /* Appends in-order bytes, framing as the buffer fills. */
@@ -125,26 +141,35 @@ static void flow_append(struct sipcode_stats *st, struct flow *f, const uint8_t 
                           : 0;
         size_t n;
         if (room == 0 && f->len > 0) {
+            flow_settle(st, f, ts);
+            if (f->len + f->ooo_bytes < st->cfg.max_flow_bytes)
+                continue;
             /* a message larger than the cap (or a line too long while looking
              * for one): drop it and look for the next */
             if (f->synced == FLOW_SYNCED)
                 st->c.tcp_oversized++;
-            f->len = 0;
-            f->synced = FLOW_RESYNC;
+            flow_drop(st, f, ts);
             continue;
         }
         n = len < room ? len : room;
         if (n == 0 || !flow_reserve(st, f, f->len + n)) {
             st->c.memory_drops++;
-            f->len = 0;
-            f->synced = FLOW_RESYNC;
+            flow_drop(st, f, ts);
             return;
         }
-        memcpy(f->buf + f->len, p, n);
-        f->len += n;
+        if (f->len == 0) {
+            /* Nothing held: frame the segment where it lies and keep only
+             * what is left of it (most segments end on a message boundary). */
+            size_t used = sipcode__stats_stream(st, f, p, n, ts, 0);
+            memcpy(f->buf, p + used, n - used);
+            f->len = n - used;
+        } else {
+            memcpy(f->buf + f->len, p, n);
+            f->len += n;
+            flow_parse(st, f, ts, 0);
+        }
         p += n;
         len -= n;
-        flow_parse(st, f, ts);
     }
 }
 
@@ -171,8 +196,7 @@ static void flow_drain(struct sipcode_stats *st, struct flow *f, uint64_t ts)
 static void flow_skip_gap(struct sipcode_stats *st, struct flow *f, uint64_t ts)
 {
     st->c.tcp_gaps++;
-    f->len = 0;
-    f->synced = FLOW_RESYNC;
+    flow_drop(st, f, ts);
     f->next_seq = f->ooo->seq;
     flow_drain(st, f, ts);
 }
@@ -195,6 +219,7 @@ static void flow_free(struct sipcode_stats *st, struct flow *f)
 /* Counts what the flow still holds, then frees it. */
 static void flow_close(struct sipcode_stats *st, struct flow *f, uint64_t ts)
 {
+    flow_settle(st, f, ts);
     while (f->ooo)
         flow_skip_gap(st, f, ts);
     flow_free(st, f);
@@ -291,8 +316,7 @@ static void tcp_data(struct sipcode_stats *st, struct flow *f, uint32_t seq, con
         if (rel > 0) {
             st->c.tcp_gaps++;
             drop_ooo(st, f);
-            f->len = 0;
-            f->synced = FLOW_RESYNC;
+            flow_drop(st, f, ts);
             f->next_seq = seq;
             rel = 0;
         }
@@ -337,8 +361,10 @@ static void tcp_segment(struct sipcode_stats *st, const struct addrs *a, const u
     if (flags & TCP_SYN) {
         if (f->len || f->ooo) { /* a new connection on the same ports */
             drop_ooo(st, f);
+            flow_settle(st, f, ts);
             f->len = 0;
         }
+        sipcode__stream_reset(f);
         f->has_seq = 1;
         f->synced = FLOW_SYNCED;
         seq++;

@@ -460,10 +460,77 @@ void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t 
         st->c.non_sip++;
 }
 
-size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, uint64_t ts)
+void sipcode__stream_reset(struct flow *f)
 {
-    const uint8_t *p = f->buf;
-    size_t len = f->len, off = 0;
+    f->pending = f->wait = f->blank_scan = 0;
+    f->skipped = 0;
+}
+
+/* Where the header section of the message at p ends (just past its empty
+ * line), searching from from; 0 when it has not arrived. */
+static size_t header_end(const uint8_t *p, size_t len, size_t from)
+{
+    const uint8_t *q = p + from, *end = p + len;
+    while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+        q++;
+        if (q < end && *q == '\n')
+            return (size_t)(q + 1 - p);
+        if (q + 1 < end && q[0] == '\r' && q[1] == '\n')
+            return (size_t)(q + 2 - p);
+    }
+    return 0;
+}
+
+static int lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The Content-Length of a header section p[0..hend) the parser accepted,
+ * when it is written plainly (one field, digits, no fold): 1 and *cl; 0
+ * otherwise, and the caller keeps parsing as before. */
+static int plain_content_length(const uint8_t *p, size_t hend, size_t *cl)
+{
+    static const char name[] = "content-length";
+    size_t i = 0, found = 0;
+    while (i < hend) {
+        size_t eol = i, j = i, n = 0, v = 0, digits = 0;
+        while (eol < hend && p[eol] != '\n')
+            eol++;
+        while (j < eol && n < sizeof name - 1 && lower(p[j]) == (uint8_t)name[n])
+            j++, n++;
+        if (n != sizeof name - 1) { /* the compact form, "l" */
+            j = i;
+            n = lower(p[i]) == 'l' ? 1 : 0;
+            j += n;
+        }
+        if (n) {
+            while (j < eol && (p[j] == ' ' || p[j] == '\t'))
+                j++;
+        }
+        if (n && j < eol && p[j] == ':') {
+            j++;
+            while (j < eol && (p[j] == ' ' || p[j] == '\t'))
+                j++;
+            while (j < eol && p[j] >= '0' && p[j] <= '9' && digits < 9)
+                v = v * 10 + (size_t)(p[j++] - '0'), digits++;
+            while (j < eol && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r'))
+                j++;
+            /* anything else, or a folded continuation: not plain */
+            if (!digits || j != eol || (eol + 1 < hend && (p[eol + 1] == ' ' || p[eol + 1] == '\t')))
+                return 0;
+            *cl = v;
+            found++;
+        }
+        i = eol + 1;
+    }
+    return found == 1;
+}
+
+size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uint8_t *p,
+                             size_t len, uint64_t ts, int force)
+{
+    size_t off = 0;
     for (;;) {
         struct sipcode_message m;
         size_t used, k;
@@ -511,11 +578,38 @@ size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, uint64_t 
         }
         if (off == len)
             return off;
+        if (off > 0 || p != f->buf)
+            sipcode__stream_reset(f); /* a message not seen before */
+        else if (f->pending && !force) {
+            /* Parsed before and incomplete: the parser judges bytes in
+             * order and a prefix gets EINCOMPLETE or the whole's answer, so
+             * a parse is needed only once the answer may differ. A
+             * message that is complete holds its blank line. */
+            size_t from = f->blank_scan > 3 ? f->blank_scan - 3 : 0;
+            if ((f->wait && len < f->wait) ||
+                (!f->wait && len < 2 * f->pending && header_end(p, len, from) == 0)) {
+                f->blank_scan = len;
+                f->skipped = 1;
+                return 0;
+            }
+        }
         err = sipcode_parse_message((const char *)p + off, len - off,
                                     st->cfg.wire_flags | SIPCODE_FRAME_STREAM, st->hdrs,
                                     MSG_HEADERS, &m, &used, NULL);
-        if (err == SIPCODE_EINCOMPLETE)
+        if (err == SIPCODE_EINCOMPLETE) {
+            /* remember for the next segment (the caller moves these bytes
+             * to the start of the buffer) */
+            size_t hend = header_end(p + off, len - off, 0), cl;
+            f->pending = len - off;
+            f->blank_scan = len - off;
+            f->skipped = 0;
+            f->wait = 0;
+            /* headers complete and yet incomplete: only the body is missing */
+            if (hend && plain_content_length(p + off, hend, &cl) && hend + cl > len - off)
+                f->wait = hend + cl;
             return off;
+        }
+        sipcode__stream_reset(f);
         if (err == SIPCODE_OK) {
             count_message(st, &m, ts);
             off += used;
