@@ -40,8 +40,11 @@ REPORT=$BUILD/bench/capture.txt
 sh tools/deps.sh bench
 make -s BUILD="$BUILD" "$BUILD/sipcode"
 mkdir -p "$OUT"
-$CC $WARN $BENCH_CFLAGS -o "$OUT/gen_capture" bench/capture/gen_capture.c
-$CC $WARN $BENCH_CFLAGS -o "$OUT/memchr_pass" bench/capture/memchr_pass.c
+# rebuilt only when changed: a new generator means new captures
+[ "$OUT/gen_capture" -nt bench/capture/gen_capture.c ] ||
+    $CC $WARN $BENCH_CFLAGS -o "$OUT/gen_capture" bench/capture/gen_capture.c
+[ "$OUT/memchr_pass" -nt bench/capture/memchr_pass.c ] ||
+    $CC $WARN $BENCH_CFLAGS -o "$OUT/memchr_pass" bench/capture/memchr_pass.c
 
 pin=""
 if [ "$BENCH_CPU" != none ] && command -v taskset >/dev/null 2>&1; then
@@ -63,25 +66,31 @@ json_num() { # json_num FILE KEY: the first "KEY": number in FILE
 }
 
 # timed NAME OUTFILE CMD...: runs CMD REPS times, stdout to OUTFILE (of the
-# last run); prints "median_seconds max_rss_kb" (the median of the wall
-# times by the shell's clock, the largest peak RSS by /usr/bin/time).
+# last run); prints "median_seconds max_rss_kb median_cpu_seconds" (wall
+# times by the shell's clock; peak RSS and user+system CPU time by
+# /usr/bin/time: on a shared machine the CPU time shows what waiting for a
+# CPU adds to the wall time).
 timed() {
     local name=$1 out=$2 i t0 t1 rss=0 r
     shift 2
-    local times=()
+    local times=() cpus=()
     for ((i = 0; i < REPS; i++)); do
         t0=$EPOCHREALTIME
-        /usr/bin/time -f '%M' -o "$OUT/$name.rss" $pin "$@" >"$out" 2>"$OUT/$name.err" || {
+        /usr/bin/time -f '%M %U %S' -o "$OUT/$name.rss" $pin "$@" >"$out" 2>"$OUT/$name.err" || {
             echo "run.sh: $name failed:" >&2
             cat "$OUT/$name.err" >&2
             exit 1
         }
         t1=$EPOCHREALTIME
         times+=("$(echo "$t1 - $t0" | bc -l)")
-        r=$(tail -n 1 "$OUT/$name.rss")
+        read -r r u sy < <(tail -n 1 "$OUT/$name.rss")
+        cpus+=("$(echo "$u + $sy" | bc -l)")
         [ "$r" -gt "$rss" ] && rss=$r
     done
-    printf '%s\n' "${times[@]}" | sort -g | awk -v rss="$rss" '{a[NR]=$1} END {printf "%.6f %d\n", a[int((NR+1)/2)], rss}'
+    local cpu
+    cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}')
+    printf '%s\n' "${times[@]}" | sort -g |
+        awk -v rss="$rss" -v cpu="$cpu" '{a[NR]=$1} END {printf "%.6f %d %s\n", a[int((NR+1)/2)], rss, cpu}'
 }
 
 big=$(capture "$SIZE_MB")
@@ -108,32 +117,33 @@ esac
 } | tee "$REPORT"
 
 rows=()
-# row LABEL FILE SECONDS RSS_KB: one line of the table
+# row LABEL FILE SECONDS RSS_KB CPU_SECONDS: one line of the table
 row() {
     local bytes packets
     bytes=$(stat -c %s "$2")
     packets=$(json_num "$2.truth.json" records)
-    rows+=("$(awk -v l="$1" -v f="$(basename "$2")" -v b="$bytes" -v p="$packets" -v s="$3" -v r="$4" \
-        'BEGIN {printf "%-26s %-15s %9.3f %10.1f %12.0f %9.1f", l, f, s, b / s / 1e6, p / s, r / 1024}')")
+    rows+=("$(awk -v l="$1" -v f="$(basename "$2")" -v b="$bytes" -v p="$packets" -v s="$3" -v r="$4" -v c="$5" \
+        'BEGIN {printf "%-28s %-15s %8.3f %8s %9.1f %12.0f %8.1f", l, f, s, c, b / s / 1e6, p / s, r / 1024}')")
 }
 
 check_failed=0
+: >"$OUT/truth.txt"
 for f in "$big" "$small"; do
     cat "$f" >/dev/null # warm the page cache
     tag=$(basename "$f" .pcap)
-    read -r s rss < <(timed "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --format json "$f")
-    row "sipcode stats --format json" "$f" "$s" "$rss"
-    [ "$f" = "$big" ] && sip_big=$s
+    read -r s rss cpu < <(timed "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --format json "$f")
+    row "sipcode stats --format json" "$f" "$s" "$rss" "$cpu"
+    [ "$f" = "$big" ] && sip_big=$s sip_big_cpu=$cpu
     [ "$f" = "$small" ] && sip_small=$s sip_small_rss=$rss
     [ "$f" = "$big" ] && sip_big_rss=$rss
-    perl bench/capture/check_truth.pl "$f.truth.json" "$OUT/$tag.sipcode.json" | sed "s|^|$tag: |" |
-        tee -a "$OUT/truth.txt" || check_failed=1
+    perl bench/capture/check_truth.pl "$f.truth.json" "$OUT/$tag.sipcode.json" | sed "s|^|$tag: |" \
+        >>"$OUT/truth.txt" || check_failed=1
 
-    read -r s rss < <(timed "memchr-lf-$tag" "$OUT/$tag.memchr.txt" "$OUT/memchr_pass" "$f")
-    row "memchr pass, LF" "$f" "$s" "$rss"
-    [ "$f" = "$big" ] && lf_big=$s
-    read -r s rss < <(timed "memchr-ff-$tag" "$OUT/$tag.memchr-ff.txt" "$OUT/memchr_pass" --byte 0xff "$f")
-    row "memchr pass, 0xff" "$f" "$s" "$rss"
+    read -r s rss cpu < <(timed "memchr-lf-$tag" "$OUT/$tag.memchr.txt" "$OUT/memchr_pass" "$f")
+    row "memchr pass, LF" "$f" "$s" "$rss" "$cpu"
+    [ "$f" = "$big" ] && lf_big=$s lf_big_cpu=$cpu
+    read -r s rss cpu < <(timed "memchr-ff-$tag" "$OUT/$tag.memchr-ff.txt" "$OUT/memchr_pass" --byte 0xff "$f")
+    row "memchr pass, 0xff" "$f" "$s" "$rss" "$cpu"
     [ "$f" = "$big" ] && ff_big=$s
 done
 
@@ -141,9 +151,9 @@ if [ -n "$tshark_file" ]; then
     tag=$(basename "$tshark_file" .pcap)
     cat "$tshark_file" >/dev/null
     # tshark is slow: one run (REPS=1) whatever REPS says
-    read -r s rss < <(REPS=1 timed "tshark-$tag" "$OUT/$tag.tshark.txt" tshark -q -n -r "$tshark_file" -z sip,stat)
-    row "tshark -q -n -z sip,stat" "$tshark_file" "$s" "$rss"
-    tshark_s=$s
+    read -r s rss cpu < <(REPS=1 timed "tshark-$tag" "$OUT/$tag.tshark.txt" tshark -q -n -r "$tshark_file" -z sip,stat)
+    row "tshark -q -n -z sip,stat" "$tshark_file" "$s" "$rss" "$cpu"
+    tshark_s=$s tshark_cpu=$cpu
     tshark_bytes=$(stat -c %s "$tshark_file")
 fi
 
@@ -152,7 +162,7 @@ fi
     cat "$OUT/truth.txt"
     : >"$OUT/truth.txt"
     echo
-    printf '%-26s %-15s %9s %10s %12s %9s\n' program capture seconds MB/s packets/s "RSS MB"
+    printf '%-28s %-15s %8s %8s %9s %12s %8s\n' program capture "wall s" "CPU s" MB/s packets/s "RSS MB"
     printf '%s\n' "${rows[@]}"
     echo
     big_bytes=$(stat -c %s "$big")
@@ -160,9 +170,13 @@ fi
         'BEGIN {
             printf "sipcode / memchr pass (LF):   %.2f of its speed (target >= 0.5)\n", lf / s;
             printf "sipcode / memchr pass (0xff): %.2f of its speed\n", ff / s }'
+    awk -v s="$sip_big_cpu" -v lf="$lf_big_cpu" \
+        'BEGIN { if (s > 0 && lf > 0) printf "  by CPU time (user+sys):     %.2f\n", lf / s }'
     if [ -n "$tshark_file" ]; then
         awk -v s="$sip_big" -v b="$big_bytes" -v ts="$tshark_s" -v tb="$tshark_bytes" \
             'BEGIN { printf "sipcode / tshark throughput:  %.1fx (target >= 50x; tshark timed on %.0f MB)\n", (b / s) / (tb / ts), tb / 1e6 }'
+        awk -v s="$sip_big_cpu" -v b="$big_bytes" -v ts="$tshark_cpu" -v tb="$tshark_bytes" \
+            'BEGIN { if (s > 0) printf "  by CPU time (user+sys):     %.1fx\n", (b / s) / (tb / ts) }'
     fi
     echo "sipcode peak RSS: $((sip_small_rss / 1024)) MB on $(basename "$small"), $((sip_big_rss / 1024)) MB on $(basename "$big")"
     if [ -n "$tshark_file" ]; then
