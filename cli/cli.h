@@ -145,4 +145,5 @@ int cmd_lint(struct cli *cli, int argc, char **argv);
 
 int cmd_pick(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_respond(struct cli *cli, int argc, char **argv);
 #endif

@@ -20,6 +20,7 @@ static const char usage_text[] =
     "       sipcode stats [OPTIONS] FILE...|-\n"
     "       sipcode stats [OPTIONS] -i IFACE [-f FILTER] [--duration S] [--interval S]\n"
     "                     [--listen ADDRESS:PORT]\n"
+    "       sipcode respond [OPTIONS] [--listen PROTO:ADDR:PORT]... [--code N] ...\n"
     "       sipcode help | --help | --version\n"
     "\n"
     "Know, check and produce SIP response codes (100 Trying .. 608 Rejected).\n"
@@ -53,6 +54,8 @@ static const char usage_text[] =
     "                        retransmission, timing, Reason) in pcap/pcapng files\n"
     "                        or live on an interface (-i), and serves them to\n"
     "                        Prometheus (--listen)\n"
+    "  respond               answers SIP requests over UDP/TCP with the codes\n"
+    "                        you choose, built as RFC 3261 says (a test UAS)\n"
     "\n";
 
 /* Split up: ISO C only promises string literals of 4095 bytes. */
@@ -78,6 +81,33 @@ static const char usage_stats[] =
     "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
     "2 usage error (or a bad stats filter), 3 I/O error (or an interface that\n"
     "cannot be opened), 4 truncated capture. See sipcode(1).\n";
+
+static const char usage_respond[] =
+    "Options of respond:\n"
+    "      --listen P:A:PORT udp|tcp, 127.0.0.1 or [::1] or any address, port\n"
+    "                        (0: any free one); repeatable; default\n"
+    "                        udp:127.0.0.1:5060\n"
+    "      --ports-file FILE write 'udp 127.0.0.1 40123' per listener once bound\n"
+    "      --code N          default final code (200)\n"
+    "      --method M=N      final code N for method M (INVITE=486); repeatable\n"
+    "      --dial            a Request-URI user of three digits (sip:503@h) is\n"
+    "                        answered with that code\n"
+    "      --mix C:W,...     weighted random code (200:70,486:20,503:10)\n"
+    "      --seed N          seed of --mix, for repeatable runs\n"
+    "      --rules FILE      rules file, first match wins (see sipcode(1))\n"
+    "      --delay MS        wait before the final response\n"
+    "      --ring C,...      provisionals before an INVITE's final (100,180)\n"
+    "      --reason SPEC     Reason header: sip, q850 or a literal value\n"
+    "      --warning VALUE   Warning header: '399 host \"text\"'\n"
+    "      --phrase TEXT     reason phrase instead of the registered one\n"
+    "      --contact URI     Contact of 3xx (default sip:alt@<listen address>)\n"
+    "      --retry-after S   Retry-After on 503 and codes that take it\n"
+    "      --realm R         Digest realm of 401/407 (sipcode)\n"
+    "      --max-transactions N  transaction table cap (65536)\n"
+    "      --rate N          requests per second per source; more are dropped\n"
+    "      --duration S      stop after S seconds (else on Ctrl-C or SIGTERM)\n"
+    "  -q, --quiet           no listening lines, no text summary\n"
+    "\n";
 
 static const char usage_options[] =
     "Options (any command):\n"
@@ -156,6 +186,7 @@ int main(int argc, char **argv)
         {"q850", cmd_q850},
         {"pick", cmd_pick},
         {"stats", cmd_stats},
+        {"respond", cmd_respond},
     };
     size_t c;
 
@@ -168,6 +199,7 @@ int main(int argc, char **argv)
         if (looks_like_help(argv[i])) {
             fputs(usage_text, stdout);
             fputs(usage_options, stdout);
+            fputs(usage_respond, stdout);
             fputs(usage_stats, stdout);
             return cli_finish_output(&cli, CLI_EXIT_OK);
         }

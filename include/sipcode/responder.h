@@ -39,6 +39,10 @@ struct sipcode_addr {
 enum sipcode_err sipcode_addr_format(const struct sipcode_addr *a, char *buf, size_t cap,
                                      size_t *needed);
 
+/* Parses an IPv4 or IPv6 address (IPv6 with or without brackets) into *a
+ * (port untouched). EMALFORMED when it is neither. */
+enum sipcode_err sipcode_addr_parse(const char *text, size_t len, struct sipcode_addr *a);
+
 /* ---- a seedable PRNG the caller owns (no hidden state) ---------------------------- */
 
 struct sipcode_prng {
@@ -123,6 +127,10 @@ enum sipcode_err sipcode_parse_ring(const char *text, size_t len,
                                     struct sipcode_reply_style *style, struct sipcode_diag *diag);
 enum sipcode_err sipcode_check_reason_spec(const char *text, size_t len,
                                            struct sipcode_diag *diag);
+/* A Warning value as sipcode_parse_warning() accepts it; a reason phrase
+ * as sipcode_format_status_line() accepts it. */
+enum sipcode_err sipcode_check_warning(const char *text, size_t len, struct sipcode_diag *diag);
+enum sipcode_err sipcode_check_phrase(const char *text, size_t len, struct sipcode_diag *diag);
 
 /* Parses a rules file (format in sipcode(1) RULES FILE) and appends its
  * rules to plan. On error, *line (when not NULL) is the 1-based line and
@@ -145,7 +153,9 @@ struct sipcode_choice {
     long retry_after;                       /* -1 when none */
 };
 
-/* Chooses for a parsed request. prng is used only by mix rules (may be NULL
+/* Chooses for a parsed request; first match wins, then the default code.
+ * A BYE is answered 200 unless a rule names method=BYE (ending a call is
+ * not what a --code or --mix is about). prng is used only by mix rules (may be NULL
  * when the plan has none; a mix rule then picks its first entry). */
 void sipcode_plan_choose(const struct sipcode_plan *plan, const struct sipcode_message *req,
                          struct sipcode_prng *prng, struct sipcode_choice *out);
@@ -353,6 +363,11 @@ enum sipcode_drop_reason {
 
 const char *sipcode_drop_reason_name(enum sipcode_drop_reason r); /* "malformed"; NULL junk */
 
+/* Parses "PROTO:ADDR:PORT": udp or tcp, an IPv4 address or a bracketed IPv6
+ * one, a port 0..65535 (0: any free port). EMALFORMED/ERANGE with diag. */
+enum sipcode_err sipcode_parse_listen(const char *spec, size_t len, struct sipcode_listen *out,
+                                      struct sipcode_diag *diag);
+
 #define SIPCODE_RESPOND_METHODS 14 /* INVITE ACK BYE CANCEL OPTIONS REGISTER ... other */
 
 struct sipcode_respond_stats {
@@ -362,6 +377,8 @@ struct sipcode_respond_stats {
     uint64_t responses_resent;                  /* Timer G / 2xx retransmissions + those */
     uint64_t acks_absorbed;
     uint64_t timeouts;                          /* Timer H / 2xx without ACK */
+    uint64_t stateless;                         /* answered without a transaction (table
+                                                   full): no retransmission handling */
     uint64_t dropped[SIPCODE_DROP_COUNT];
     uint64_t tcp_connections;
     size_t transactions_peak;

@@ -27,6 +27,74 @@ enum sipcode_err sipcode_addr_format(const struct sipcode_addr *a, char *buf, si
     return SIPCODE_OK;
 }
 
+enum sipcode_err sipcode_addr_parse(const char *text, size_t len, struct sipcode_addr *a)
+{
+    char buf[64];
+    if (!text || !a)
+        return SIPCODE_EINVAL;
+    if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+        text++;
+        len -= 2;
+    }
+    if (len == 0 || len >= sizeof buf)
+        return SIPCODE_EMALFORMED;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    if (inet_pton(AF_INET, buf, a->ip) == 1)
+        a->family = 4;
+    else if (inet_pton(AF_INET6, buf, a->ip) == 1)
+        a->family = 6;
+    else
+        return SIPCODE_EMALFORMED;
+    return SIPCODE_OK;
+}
+
+static enum sipcode_err listen_bad(struct sipcode_diag *diag, size_t at, enum sipcode_err err,
+                                   const char *why)
+{
+    if (diag) {
+        diag->offset = at;
+        diag->reason = why;
+    }
+    return err;
+}
+
+enum sipcode_err sipcode_parse_listen(const char *spec, size_t len, struct sipcode_listen *out,
+                                      struct sipcode_diag *diag)
+{
+    struct sipcode_listen l;
+    size_t colon, i;
+    unsigned long port = 0;
+    if (!spec || !out)
+        return SIPCODE_EINVAL;
+    memset(&l, 0, sizeof l);
+    if (len > 4 && memcmp(spec, "udp:", 4) == 0)
+        l.tcp = 0;
+    else if (len > 4 && memcmp(spec, "tcp:", 4) == 0)
+        l.tcp = 1;
+    else
+        return listen_bad(diag, 0, SIPCODE_EMALFORMED, "expected udp: or tcp:");
+    colon = len;
+    while (colon > 4 && spec[colon - 1] != ':' && spec[colon - 1] != ']')
+        colon--;
+    if (colon <= 4 || spec[colon - 1] != ':' || colon == len)
+        return listen_bad(diag, len, SIPCODE_EMALFORMED, "expected :PORT at the end");
+    for (i = colon; i < len; i++) {
+        if (spec[i] < '0' || spec[i] > '9' || i - colon > 5)
+            return listen_bad(diag, i, SIPCODE_EMALFORMED, "the port is not a number");
+        port = port * 10 + (unsigned long)(spec[i] - '0');
+    }
+    if (port > 65535)
+        return listen_bad(diag, colon, SIPCODE_ERANGE, "the port is above 65535");
+    if (spec[4] != '[' && memchr(spec + 4, ':', colon - 1 - 4))
+        return listen_bad(diag, 4, SIPCODE_EMALFORMED, "an IPv6 address goes in brackets");
+    if (sipcode_addr_parse(spec + 4, colon - 1 - 4, &l.addr) != SIPCODE_OK)
+        return listen_bad(diag, 4, SIPCODE_EMALFORMED, "not an IPv4 or [IPv6] address");
+    l.addr.port = (uint16_t)port;
+    *out = l;
+    return SIPCODE_OK;
+}
+
 /* An output that counts what it could not write, so one pass gives the size. */
 struct out {
     char *p;

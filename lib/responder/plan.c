@@ -199,19 +199,27 @@ enum sipcode_err sipcode_check_reason_spec(const char *text, size_t len,
     return err == SIPCODE_ELIMIT ? SIPCODE_OK : err;
 }
 
-static enum sipcode_err check_warning(const char *text, size_t len, struct sipcode_diag *diag)
+enum sipcode_err sipcode_check_warning(const char *text, size_t len, struct sipcode_diag *diag)
 {
     struct sipcode_warning w[4];
     size_t count = 0;
-    enum sipcode_err err = sipcode_parse_warning(text, len, w, 4, &count, diag);
+    enum sipcode_err err;
+    if (!text)
+        return SIPCODE_EINVAL;
+    err = sipcode_parse_warning(text, len, w, 4, &count, diag);
     return err == SIPCODE_ELIMIT ? SIPCODE_OK : err;
 }
 
-static enum sipcode_err check_phrase(const char *text, size_t len, struct sipcode_diag *diag)
+enum sipcode_err sipcode_check_phrase(const char *text, size_t len, struct sipcode_diag *diag)
 {
-    char line[SIPCODE_PLAN_TEXT + 32];
+    char line[8];
     size_t needed;
-    enum sipcode_err err = sipcode_format_status_line(line, sizeof line, 200, text, len, &needed);
+    enum sipcode_err err;
+    if (!text)
+        return SIPCODE_EINVAL;
+    err = sipcode_format_status_line(line, 0, 200, text, len, &needed);
+    if (err == SIPCODE_ENOSPACE)
+        return SIPCODE_OK; /* it would fit in a large enough buffer: fine */
     if (err == SIPCODE_EMALFORMED)
         return bad(diag, 0, err, "the phrase holds a byte a reason phrase cannot");
     return err;
@@ -303,8 +311,12 @@ void sipcode_plan_choose(const struct sipcode_plan *plan, const struct sipcode_m
     size_t i;
     int invite = req->request.method.len == 6 && memcmp(req->request.method.ptr, "INVITE", 6) == 0;
 
+    int bye = req->request.method.len == 3 && memcmp(req->request.method.ptr, "BYE", 3) == 0;
+
     for (i = 0; i < plan->rule_count && !hit; i++) {
         const struct sipcode_rule *r = &plan->rules[i];
+        if (bye && !r->method.len)
+            continue;
         if (!rule_matches(r, req, user))
             continue;
         switch (r->action) {
@@ -323,7 +335,7 @@ void sipcode_plan_choose(const struct sipcode_plan *plan, const struct sipcode_m
         }
     }
     if (!hit)
-        code = plan->default_code;
+        code = bye ? 200 : plan->default_code;
     s = hit ? &hit->style : NULL;
     out->code = code;
     out->rule = hit;
@@ -563,13 +575,13 @@ static enum sipcode_err parse_line(const char *line, size_t len, struct sipcode_
             set_text(&r->style.reason, &w);
             break;
         case 8:
-            err = check_warning(w.value, w.value_len, diag);
+            err = sipcode_check_warning(w.value, w.value_len, diag);
             if (err)
                 return at_value(err, &w, diag);
             set_text(&r->style.warning, &w);
             break;
         case 9:
-            err = check_phrase(w.value, w.value_len, diag);
+            err = sipcode_check_phrase(w.value, w.value_len, diag);
             if (err)
                 return at_value(err, &w, diag);
             set_text(&r->style.phrase, &w);

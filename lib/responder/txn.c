@@ -9,7 +9,7 @@
 
 #include "sipcode/responder.h"
 
-#define KEY_MAX 256
+#define KEY_MAX 160 /* longer keys: answered statelessly */
 
 enum state {
     S_FREE = 0,
@@ -359,13 +359,12 @@ enum sipcode_err sipcode_txn_receive(struct sipcode_txn_table *t, const char *bu
         if (make_dlg(req, &d) && (id = find(t, &d, 1)) != 0) {
             s = &t->slots[id];
             if (s->state == S_ACCEPTED) {
-                /* the 2xx got through: stop resending it; keep absorbing the
-                 * INVITE's retransmissions until Timer L (RFC 6026) */
-                s->acked = 1;
-                s->retrans_due = 0;
-                schedule(t, id);
+                /* the 2xx got through: the UAC retransmits its INVITE no
+                 * more, so the transaction ends now rather than at Timer L
+                 * (RFC 6026) - under load the slot is worth more */
                 out->kind = SIPCODE_TXN_ACK;
                 out->id = id;
+                release(t, id);
             }
         }
         return SIPCODE_OK;

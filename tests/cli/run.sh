@@ -6,7 +6,8 @@ set -u
 SIPCODE=${SIPCODE:-build/sipcode}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+RESPOND_PID=
+trap '[ -n "$RESPOND_PID" ] && kill "$RESPOND_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 
@@ -679,6 +680,101 @@ if [ -n "${GEN_PCAP:-}" ]; then
     run stats --bogus "$PCAP/udp_call.pcap"
     expect_rc "stats unknown option" 2
 fi
+
+# ---- respond ------------------------------------------------------------------------
+# option errors: exit 2, one line
+for bad in "--listen foo" "--listen udp:127.0.0.1" "--listen udp:::1:5060" "--listen sctp:127.0.0.1:1" \
+           "--code 700" "--code 2000" "--method INVITE" "--method INVITE=99" "--mix 200" "--mix 200:0" \
+           "--ring 200" "--delay soon" "--reason Q.850;cause=x" "--warning nonsense" \
+           "--phrase $(printf 'a\001b')" "--realm a\"b" "--format tsv" "--duration 0" "--bogus" "stray"; do
+    # shellcheck disable=SC2086
+    run respond $bad
+    expect_rc "respond $bad" 2
+    [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q '^sipcode: ' "$TMP/err" && pass || fail "respond $bad: want one error line, got: $err"
+done
+printf 'method=INVITE code=486\ncode=486 dial\n' >"$TMP/bad.rules"
+run respond --rules "$TMP/bad.rules"
+expect_rc "respond rules error" 2
+grep -qF "line 2, column 1" "$TMP/err" && pass || fail "respond rules error: no line number: $err"
+run respond --rules "$TMP/no-such.rules"
+expect_rc "respond missing rules file" 3
+# an address this machine does not have: the bind fails, exit 3
+run respond --listen udp:192.0.2.1:5060 --duration 1
+expect_rc "respond bind error" 3
+expect_one_error_line "respond bind error"
+
+# a loopback smoke test: a tiny UDP/TCP client in Perl (IO::Socket::INET is core)
+cat >"$TMP/sipsend.pl" <<'PERL'
+# usage: perl sipsend.pl udp|tcp PORT FILE... : sends each file (with $LPORT replaced by the
+# local port), prints each reply (or "NO REPLY" after 0.5 s) and "=====" between them
+use strict; use IO::Socket::INET; use IO::Select;
+my ($proto, $port, @files) = @ARGV;
+my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port, Proto => $proto,
+                              LocalAddr => "127.0.0.1") or die "socket: $!";
+my $lp = $s->sockport;
+for my $f (@files) {
+    open(my $fh, "<", $f) or die; local $/; my $m = <$fh>; close $fh;
+    $m =~ s/\$LPORT/$lp/g; $m =~ s/\r?\n/\r\n/g;
+    $s->send($m);
+    my $r = "";
+    if (IO::Select->new($s)->can_read(0.5)) { $s->recv($r, 65535); }
+    print(($r eq "" ? "NO REPLY\n" : $r), "=====\n");
+}
+PERL
+cat >"$TMP/invite.sip" <<'SIP'
+INVITE sip:bob@127.0.0.1 SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:$LPORT;branch=z9hG4bK-cli-1;rport
+Max-Forwards: 70
+From: "Alice" <sip:alice@127.0.0.1>;tag=a1
+To: <sip:bob@127.0.0.1>
+Call-ID: cli-smoke-1@127.0.0.1
+CSeq: 10 INVITE
+Contact: <sip:alice@127.0.0.1:$LPORT>
+Content-Type: application/sdp
+Content-Length: 0
+
+SIP
+sed -e 's/^INVITE /ACK /' -e 's/10 INVITE/10 ACK/' -e 's/^To: .*/To: <sip:bob@127.0.0.1>;tag=x/' "$TMP/invite.sip" >"$TMP/ack.sip"
+sed -e 's/^INVITE sip:bob/OPTIONS sip:503/' -e 's/10 INVITE/11 OPTIONS/' -e 's/cli-1/cli-2/' -e 's/UDP/TCP/' "$TMP/invite.sip" >"$TMP/options.sip"
+"$SIPCODE" respond --listen udp:127.0.0.1:0 --listen tcp:127.0.0.1:0 --ports-file "$TMP/ports" \
+    --method INVITE=486 --dial --format json --duration 20 >"$TMP/respond.json" 2>"$TMP/respond.err" &
+RESPOND_PID=$!
+for _ in $(seq 50); do [ -s "$TMP/ports" ] && break; sleep 0.1; done
+UDP_PORT=$(awk '$1 == "udp" {print $3}' "$TMP/ports")
+TCP_PORT=$(awk '$1 == "tcp" {print $3}' "$TMP/ports")
+if [ -n "$UDP_PORT" ] && [ -n "$TCP_PORT" ]; then pass; else fail "respond: no ports file: $(cat "$TMP/respond.err")"; fi
+perl "$TMP/sipsend.pl" udp "$UDP_PORT" "$TMP/invite.sip" "$TMP/invite.sip" "$TMP/ack.sip" >"$TMP/out" 2>"$TMP/err"
+awk 'BEGIN{RS="=====\n"; ORS=""} NR==1' "$TMP/out" >"$TMP/r1"
+awk 'BEGIN{RS="=====\n"; ORS=""} NR==2' "$TMP/out" >"$TMP/r2"
+lport=$(grep -o 'rport=[0-9]*' "$TMP/r1" | head -1 | cut -d= -f2)
+{
+    printf 'SIP/2.0 486 Busy Here\r\n'
+    printf 'Via: SIP/2.0/UDP 127.0.0.1:%s;branch=z9hG4bK-cli-1;rport=%s;received=127.0.0.1\r\n' "$lport" "$lport"
+    printf 'From: "Alice" <sip:alice@127.0.0.1>;tag=a1\r\n'
+    printf 'To: <sip:bob@127.0.0.1>;tag=TAG\r\n'
+    printf 'Call-ID: cli-smoke-1@127.0.0.1\r\n'
+    printf 'CSeq: 10 INVITE\r\n'
+    printf 'Content-Length: 0\r\n\r\n'
+} >"$TMP/r1.expected"
+sed -E 's/;tag=[0-9a-f]{16}\r$/;tag=TAG\r/' "$TMP/r1" >"$TMP/r1.masked"
+cmp -s "$TMP/r1.masked" "$TMP/r1.expected" && pass || fail "respond 486: reply differs: $(diff <(cat -A "$TMP/r1.expected") <(cat -A "$TMP/r1.masked") | head -5)"
+cmp -s "$TMP/r1" "$TMP/r2" && pass || fail "respond: a retransmitted INVITE must get the same reply"
+[ "$(awk 'BEGIN{RS="=====\n"; ORS=""} NR==3' "$TMP/out")" = "NO REPLY" ] && pass || fail "respond: the ACK was answered"
+"$SIPCODE" lint "$TMP/r1" >/dev/null 2>&1 && pass || fail "respond 486: lint finds errors"
+# TCP, dial-a-code: OPTIONS to sip:503@ -> 503
+perl "$TMP/sipsend.pl" tcp "$TCP_PORT" "$TMP/options.sip" >"$TMP/out" 2>"$TMP/err"
+expect_out "respond tcp dial" "SIP/2.0 503 Service Unavailable"
+expect_out "respond tcp dial" "CSeq: 11 OPTIONS"
+kill -TERM "$RESPOND_PID"
+wait "$RESPOND_PID"
+rc=$?
+RESPOND_PID=
+err=$(cat "$TMP/respond.err")
+expect_rc "respond SIGTERM" 0
+cp "$TMP/respond.json" "$TMP/out"
+expect_json "respond summary"
+json_eval "respond summary counts" '$j->{responses}{486} == 1 && $j->{responses}{503} == 1 && $j->{requests}{INVITE} == 2 && $j->{requests}{ACK} == 1 && $j->{acks_absorbed} == 1 && $j->{retransmissions}{requests_absorbed} == 1 && $j->{retransmissions}{responses_resent} == 1 && $j->{tcp_connections} == 1 && exists $j->{dropped}{malformed} && $j->{transactions_peak} >= 2'
+grep -q '^sipcode respond: listening on udp 127.0.0.1:' "$TMP/respond.err" && pass || fail "respond: no listening line: $err"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

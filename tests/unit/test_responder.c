@@ -492,8 +492,10 @@ static void plan_precedence(void)
     CHECK_INT(c.delay_ms, 250);
     CHECK_INT(c.ring_count, 1);
     CHECK_INT(c.ring[0], 180);
-    choose_for(&p, "BYE", "sip:busy@h", NULL, &c);
+    choose_for(&p, "MESSAGE", "sip:busy@h", NULL, &c);
     CHECK_INT(c.code, 603); /* method differs; dial does not apply to 'busy' */
+    choose_for(&p, "BYE", "sip:503@h", NULL, &c);
+    CHECK_INT(c.code, 200); /* BYE: only rules naming BYE apply, else 200 */
     choose_for(&p, "MESSAGE", "sip:5512@h", NULL, &c);
     CHECK_INT(c.code, 404);
     CHECK_STR(c.phrase->text, "Nicht gefunden");
@@ -871,7 +873,40 @@ static void txn_reliable_no_timer_g(void)
     sipcode_txn_table_destroy(t);
 }
 
+static void listen_specs(void)
+{
+    struct sipcode_listen l;
+    struct sipcode_diag d;
+    char text[64];
+    size_t n;
+    CHECK_INT(sipcode_parse_listen("udp:127.0.0.1:5060", 18, &l, &d), SIPCODE_OK);
+    CHECK_INT(l.tcp, 0);
+    CHECK_INT(l.addr.family, 4);
+    CHECK_INT(l.addr.port, 5060);
+    CHECK_INT(sipcode_parse_listen("tcp:[::1]:0", 11, &l, &d), SIPCODE_OK);
+    CHECK_INT(l.tcp, 1);
+    CHECK_INT(l.addr.family, 6);
+    CHECK_INT(l.addr.ip[15], 1);
+    CHECK_INT(sipcode_addr_format(&l.addr, text, sizeof text, &n), SIPCODE_OK);
+    CHECK_STR(text, "::1");
+    CHECK_INT(sipcode_parse_listen("tcp:[2001:db8::7]:65535", 23, &l, &d), SIPCODE_OK);
+    CHECK_INT(l.addr.port, 65535);
+    CHECK_INT(sipcode_parse_listen("udp:127.0.0.1:65536", 19, &l, &d), SIPCODE_ERANGE);
+    CHECK_INT(sipcode_parse_listen("udp:::1:5060", 12, &l, &d), SIPCODE_EMALFORMED);
+    CHECK_INT(sipcode_parse_listen("udp:localhost:5060", 18, &l, &d), SIPCODE_EMALFORMED);
+    CHECK_INT(sipcode_parse_listen("sctp:127.0.0.1:5", 16, &l, &d), SIPCODE_EMALFORMED);
+    CHECK_INT(sipcode_parse_listen("udp:127.0.0.1:", 14, &l, &d), SIPCODE_EMALFORMED);
+    CHECK_INT(sipcode_parse_listen("udp:127.0.0.1:5x", 16, &l, &d), SIPCODE_EMALFORMED);
+    CHECK_INT(sipcode_addr_format(&l.addr, text, 2, &n), SIPCODE_ENOSPACE);
+    CHECK_STR(sipcode_drop_reason_name(SIPCODE_DROP_AMPLIFY), "amplification");
+    CHECK_NULL(sipcode_drop_reason_name(SIPCODE_DROP_COUNT));
+    CHECK_STR(sipcode_respond_method_name(0), "INVITE");
+    CHECK_STR(sipcode_respond_method_name(SIPCODE_RESPOND_METHODS - 1), "other");
+    CHECK_NULL(sipcode_respond_method_name(SIPCODE_RESPOND_METHODS));
+}
+
 static const struct test_case responder_tests[] = {
+    {"responder_listen_specs", listen_specs},
     {"responder_every_code_lints_clean", every_code_lints_clean},
     {"responder_via_received_rport_ipv4", via_received_rport_ipv4},
     {"responder_via_received_rules", via_received_rules},
