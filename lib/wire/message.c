@@ -553,6 +553,164 @@ static enum sipcode_err parse_via(const struct framer *f, struct val v, struct s
     return SIPCODE_OK;
 }
 
+#ifdef SIPCODE_HAVE_SSE2
+/* One bit per byte of b[0..64) that is not a host byte, from four 16-byte
+ * tests that do not wait for each other. */
+static inline uint64_t stops64(const unsigned char *b)
+{
+    const uint64_t m0 = stop_host(_mm_loadu_si128((const __m128i *)(const void *)b));
+    const uint64_t m1 = stop_host(_mm_loadu_si128((const __m128i *)(const void *)(b + 16)));
+    const uint64_t m2 = stop_host(_mm_loadu_si128((const __m128i *)(const void *)(b + 32)));
+    const uint64_t m3 = stop_host(_mm_loadu_si128((const __m128i *)(const void *)(b + 48)));
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+
+/* The bytes of a value that end runs of host bytes, 64 at a time. */
+struct runs {
+    const unsigned char *b;   /* the block: b[0..64) */
+    uint64_t m;               /* stops64(b) */
+    const unsigned char *e;   /* end of the value */
+    const unsigned char *lim; /* end of the input */
+};
+
+/* next_stop() past the block it has: the blocks from p on. */
+static const unsigned char *next_stop_far(struct runs *r, const unsigned char *p)
+{
+    for (;;) {
+        uint64_t m;
+        if (p >= r->e)
+            return r->e;
+        if (p - r->b >= 64) {
+            if (r->lim - p < 64)
+                return NULL;
+            r->b = p;
+            r->m = stops64(p);
+        }
+        m = r->m >> (p - r->b);
+        if (m) {
+            p += __builtin_ctzll(m);
+            return p < r->e ? p : r->e;
+        }
+        p = r->b + 64;
+    }
+}
+
+/* The first byte at or after p (p >= r->b) that is not a host byte, or e
+ * when there is none before e; NULL when that takes a block past lim. */
+static inline const unsigned char *next_stop(struct runs *r, const unsigned char *p)
+{
+    if (p - r->b < 64) {
+        const uint64_t m = r->m >> (p - r->b);
+        if (m) {
+            p += __builtin_ctzll(m);
+            return p < r->e ? p : r->e;
+        }
+    }
+    return next_stop_far(r, p);
+}
+
+/* The decimal value of the digits [p, e), or -1 when one is not a digit or
+ * the value passes max (never computed past it, as take_uint() does). */
+static inline long digits_upto(const unsigned char *p, const unsigned char *e, long max)
+{
+    long n = 0;
+    for (; p < e; p++) {
+        if ((unsigned)(*p - '0') > 9)
+            return -1;
+        if (n <= max)
+            n = n * 10 + (*p - '0');
+    }
+    return n > max ? -1 : n;
+}
+
+/* parse_via() for the usual top Via: "SIP/2.0/" transport SP host [":"
+ * port] and parameters "name=value" or "name" with no white space, every
+ * part a run of host bytes, up to a comma or the end. Returns 1 with *via
+ * set as parse_via() sets it, or 0 to leave the value to parse_via(),
+ * which alone decides errors. The value is cut at its separators from
+ * bit masks of 64 bytes, so each part costs a few bit operations instead of
+ * a scan that must wait for the one before (parse_via() spent about 80 ns
+ * a message mostly waiting so). */
+static int fast_via(struct val v, struct sipcode_via *via)
+{
+    const unsigned char *const e = v.e;
+    const unsigned char *p, *q;
+    struct runs r;
+    struct sipcode_via out;
+    int have_branch = 0, have_received = 0;
+    long n;
+
+    if (e - v.p < 9 || memcmp(v.p, "SIP/2.0/", 8) != 0 || v.lim - (v.p + 8) < 64)
+        return 0;
+    p = v.p + 8;
+    r.b = p;
+    r.m = stops64(p);
+    r.e = e;
+    r.lim = v.lim;
+    out.branch = out.received = out.rport = slice(NULL, 0);
+    out.port = 0;
+    out.has_rport = 0;
+
+    q = next_stop(&r, p);
+    if (!q || q == p || q == e || *q != ' ')
+        return 0;
+    out.transport = slice(p, (size_t)(q - p));
+    p = q + 1;
+    q = next_stop(&r, p);
+    if (!q || q == p)
+        return 0;
+    out.host = slice(p, (size_t)(q - p));
+    if (q < e && *q == ':') {
+        p = q + 1;
+        q = next_stop(&r, p);
+        if (!q || q == p || (n = digits_upto(p, q, 65535)) <= 0)
+            return 0;
+        out.port = (unsigned)n;
+    }
+    while (q < e && *q == ';') {
+        const unsigned char *const name = q + 1, *val = NULL;
+        struct sipcode_slice nm;
+        q = next_stop(&r, name);
+        if (!q || q == name)
+            return 0;
+        nm = slice(name, (size_t)(q - name));
+        if (q < e && *q == '=') {
+            val = q + 1;
+            q = next_stop(&r, val);
+            if (!q || q == val)
+                return 0;
+        }
+        if (q < e && *q != ';' && *q != ',')
+            return 0;
+        if (named(nm, "branch", 6)) {
+            if (!val || have_branch++)
+                return 0;
+            out.branch = slice(val, (size_t)(q - val));
+        } else if (named(nm, "received", 8)) {
+            if (!val || have_received++ || span(val, q, V_IP) != q)
+                return 0;
+            out.received = slice(val, (size_t)(q - val));
+        } else if (named(nm, "rport", 5)) {
+            if (out.has_rport++)
+                return 0;
+            if (val) {
+                if (digits_upto(val, q, 65535) < 0)
+                    return 0;
+                out.rport = slice(val, (size_t)(q - val));
+            } else {
+                out.rport = slice(q, 0);
+            }
+        }
+    }
+    if (q < e && *q != ',')
+        return 0;
+    *via = out;
+    return 1;
+}
+#else
+#define fast_via(v, via) 0
+#endif
+
 /* Messages for the From and To parsers, so diag names the header. */
 struct addr_why {
     const char *empty, *quote, *laquot, *uri, *raquot, *spec, *after, *param, *tag, *dup;
@@ -657,6 +815,85 @@ static enum sipcode_err parse_addr(const struct framer *f, struct val v, const s
     *tag = found;
     return SIPCODE_OK;
 }
+
+#ifdef SIPCODE_HAVE_SSE2
+/* parse_addr() for the usual From and To: an optional quoted display name
+ * with no escape and nothing but visible ASCII and SP, SPs, "<" URI ">",
+ * and parameters "name=value" or "name" with no white space, every part a
+ * run of host bytes. Returns 1 with *tag set as parse_addr() sets it, or 0
+ * to leave the value to parse_addr(), which alone decides errors. */
+static int fast_addr(struct val v, struct sipcode_slice *tag)
+{
+    const unsigned char *p = v.p, *q;
+    const unsigned char *const e = v.e;
+    struct sipcode_slice found = slice(NULL, 0);
+    if (p == e || v.lim - p < 64)
+        return 0;
+    if (*p == '"') {
+        /* the first '"', '\\' or byte outside 0x20..0x7e after the quote
+         * must be the closing quote */
+        const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+        const unsigned m = odd_bytes(x) | (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+        if (!m)
+            return 0;
+        q = p + 1 + __builtin_ctz(m);
+        if (q >= e || *q != '"')
+            return 0;
+        p = q + 1;
+        while (p < e && *p == ' ')
+            p++;
+        if (p == e || *p != '<')
+            return 0;
+    } else if (*p != '<') {
+        return 0;
+    }
+    q = span_uri(p + 1, e, v.lim);
+    if (q == e || q == p + 1 || *q != '>')
+        return 0;
+    p = q + 1;
+    if (p < e) {
+        /* the parameters, when they end within 16 bytes: the usual
+         * ";tag=" and eight or ten hex digits */
+        const unsigned char *const b = p;
+        unsigned m;
+        if (e - p > 16 || v.lim - p < 16)
+            return 0;
+        m = stop_host(_mm_loadu_si128((const __m128i *)(const void *)p)) | 0x10000u;
+        while (p < e) {
+            const unsigned char *const name = p + 1, *val = NULL;
+            size_t name_len;
+            if (*p != ';')
+                return 0;
+            q = b + __builtin_ctz(m >> (name - b) << (name - b));
+            if (q > e)
+                q = e;
+            if (q == name)
+                return 0;
+            name_len = (size_t)(q - name);
+            if (q < e && *q == '=') {
+                val = q + 1;
+                q = b + __builtin_ctz(m >> (val - b) << (val - b));
+                if (q > e)
+                    q = e;
+                if (q == val)
+                    return 0;
+            }
+            if (named(slice(name, name_len), "tag", 3)) {
+                if (!val || found.ptr)
+                    return 0;
+                found = slice(val, (size_t)(q - val));
+            }
+            p = q;
+        }
+    }
+    *tag = found;
+    return 1;
+}
+#else
+#define fast_addr(v, tag) 0
+#endif
 
 /* callid = word [ "@" word ] (RFC 3261 25.1). */
 static enum sipcode_err parse_call_id(const struct framer *f, struct val v)
@@ -788,9 +1025,11 @@ static enum sipcode_err take_field(const struct framer *f, struct state *st,
     case SIPCODE_H_VIA:
         if (st->seen & SEEN_VIA)
             return SIPCODE_OK; /* only the top Via is read */
-        err = parse_via(f, v, &st->m.via);
-        if (err != SIPCODE_OK)
-            return err;
+        if (!fast_via(v, &st->m.via)) {
+            err = parse_via(f, v, &st->m.via);
+            if (err != SIPCODE_OK)
+                return err;
+        }
         st->seen |= SEEN_VIA;
         st->m.has_via = 1;
         return SIPCODE_OK;
@@ -799,9 +1038,11 @@ static enum sipcode_err take_field(const struct framer *f, struct state *st,
         int from = id == SIPCODE_H_FROM;
         unsigned bit = from ? SEEN_FROM : SEEN_TO;
         struct sipcode_slice *seen_value = from ? &st->from_value : &st->to_value;
-        err = parse_addr(f, v, from ? &from_why : &to_why, &tag);
-        if (err != SIPCODE_OK)
-            return err;
+        if (!fast_addr(v, &tag)) {
+            err = parse_addr(f, v, from ? &from_why : &to_why, &tag);
+            if (err != SIPCODE_OK)
+                return err;
+        }
         if (st->seen & bit) {
             if (!same_bytes(*seen_value, value, value_len))
                 return fail(f, value, SIPCODE_EMALFORMED,

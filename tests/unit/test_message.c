@@ -567,6 +567,109 @@ static void via_parts(void)
     }
 }
 
+/* The framer takes the usual Via, From and To by fast paths and leaves the
+ * rest to the general parsers. Each value below is parsed as written (fast
+ * path) and with a space before every ';' (which only the general parsers
+ * take): both must frame and give the same parts. Then values only the
+ * general parsers decide must fail as they say. */
+static void fast_paths_agree(void)
+{
+    static const char *const vias[] = {
+        "SIP/2.0/UDP proxy1.atlanta.example.com:5060;branch=z9hG4bK1c9e;received=198.51.100.4",
+        "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKbda3;rport=5060;received=203.0.113.7",
+        "SIP/2.0/TCP h.example.com;BRANCH=z9hG4bK1;RPort;Received=1.2.3.4",
+        "SIP/2.0/UDP h:00005060;branch=z9hG4bK1;rport=0;ttl=16;lr",
+        "SIP/2.0/UDP h;branch=z9hG4bK1;rport=000000000000065535, SIP/2.0/TCP x;branch=y",
+        "SIP/2.0/WSS " "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        ".example.com:5061;branch=z9hG4bK" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+        ";received=10.0.0.1;rport=1",
+    };
+    static const char *const addrs[] = {
+        "\"Alice\" <sip:alice@atlanta.example.com>;tag=6a16be08",
+        "\"\" <sip:a@h>;tag=1;x=y;lr",
+        "\"Bob the builder\"    <sip:bob@biloxi.example.com;transport=tcp>",
+        "<sip:carol@chicago.example.com>;TAG=17052193",
+        "<sips:d@h>;x=1;tag=a-b.c",
+    };
+    static const struct {
+        const char *via, *from;
+        enum sipcode_err err;
+    } bad[] = {
+        {"SIP/2.0/UDP h:0;branch=z9hG4bK1", NULL, SIPCODE_ERANGE},
+        {"SIP/2.0/UDP h:65536;branch=z9hG4bK1", NULL, SIPCODE_ERANGE},
+        {"SIP/2.0/UDP h;branch=z9hG4bK1;rport=65536", NULL, SIPCODE_ERANGE},
+        {"SIP/2.0/UDP h;branch=z9hG4bK1;rport=5a", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP h;branch=a;branch=b", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP h;branch", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP h;branch=1;received=ghi", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP h;branch=1;received", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP h;branch=1;rport;rport", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP h;;branch=1", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP h:;branch=1", NULL, SIPCODE_EMALFORMED},
+        {NULL, "<sip:a@h>;tag=1;tag=2", SIPCODE_EMALFORMED},
+        {NULL, "<sip:a@h>;tag", SIPCODE_EMALFORMED},
+        {NULL, "<sip:a@h>;tag=", SIPCODE_EMALFORMED},
+        {NULL, "<sip:a@h>;;tag=1", SIPCODE_EMALFORMED},
+        {NULL, "\"A\\\"\x01\" <sip:a@h>", SIPCODE_EMALFORMED},
+        {NULL, "<sip:a@h>;tag=1,x", SIPCODE_EMALFORMED},
+    };
+    size_t i, k;
+    for (i = 0; i < sizeof vias / sizeof *vias + sizeof addrs / sizeof *addrs; i++) {
+        const int is_via = i < sizeof vias / sizeof *vias;
+        const char *value = is_via ? vias[i] : addrs[i - sizeof vias / sizeof *vias];
+        char spaced[512], text[2][2048];
+        struct sipcode_message m[2];
+        size_t used, n = 0;
+        int in_uri = 0;
+        for (k = 0; value[k] && n + 2 < sizeof spaced; k++) {
+            in_uri = value[k] == '<' ? 1 : value[k] == '>' ? 0 : in_uri;
+            if (value[k] == ';' && !in_uri)
+                spaced[n++] = ' ';
+            spaced[n++] = value[k];
+        }
+        spaced[n] = '\0';
+        for (k = 0; k < 2; k++) {
+            const char *v = k ? spaced : value;
+            if (is_via)
+                snprintf(text[k], sizeof text[k], "SIP/2.0 200 OK\r\nVia: %s\r\n" FROM TO CID
+                         "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", v);
+            else
+                snprintf(text[k], sizeof text[k], "SIP/2.0 200 OK\r\n" VIA "From: %s\r\nTo: %s\r\n"
+                         CID "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", v, v);
+            if (parse_text(text[k], 0, &m[k], &used) != SIPCODE_OK)
+                TEST_FAIL_AT("case %zu%s does not frame", i, k ? " spaced" : "");
+        }
+#define SAME(field)                                                                                \
+    do {                                                                                           \
+        if (m[0].field.len != m[1].field.len ||                                                    \
+            (m[0].field.len && memcmp(m[0].field.ptr, m[1].field.ptr, m[0].field.len) != 0))     \
+            TEST_FAIL_AT("case %zu: %s differs", i, #field);                                       \
+    } while (0)
+        SAME(via.transport);
+        SAME(via.host);
+        SAME(via.branch);
+        SAME(via.received);
+        SAME(via.rport);
+        SAME(from_tag);
+        SAME(to_tag);
+#undef SAME
+        CHECK_INT(m[0].via.port, m[1].via.port);
+        CHECK_INT(m[0].via.has_rport, m[1].via.has_rport);
+    }
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[1024];
+        struct sipcode_message m;
+        size_t used;
+        if (bad[i].via)
+            snprintf(text, sizeof text, "SIP/2.0 200 OK\r\nVia: %s\r\n" FROM TO CID
+                     "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", bad[i].via);
+        else
+            snprintf(text, sizeof text, "SIP/2.0 200 OK\r\n" VIA "From: %s\r\n" TO CID
+                     "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", bad[i].from);
+        CHECK_INT(parse_text(text, 0, &m, &used), bad[i].err);
+    }
+}
+
 static void tags_and_numbers(void)
 {
     struct sipcode_message m;
@@ -864,6 +967,7 @@ static const struct test_case message_tests[] = {
     {"message_frame_table", frame_table},
     {"message_folding_and_compact_forms", folding_and_compact_forms},
     {"message_via_parts", via_parts},
+    {"message_fast_paths_agree", fast_paths_agree},
     {"message_tags_and_numbers", tags_and_numbers},
     {"message_version_framed", version_framed},
     {"message_untouched_on_error", untouched_on_error},
