@@ -250,13 +250,15 @@ struct sipcode_txn_table; /* opaque */
 
 struct sipcode_txn_config {
     size_t cap;         /* transactions at most; 65536 when 0 */
-    size_t reply_cap;   /* bytes kept per transaction for its replies; 2048 when 0 */
+    size_t reply_cap;   /* bytes kept per transaction for its replies; 1024 when 0.
+                           A longer reply is sent but not kept: a retransmission
+                           of its request then goes unanswered */
     unsigned t1_ms;     /* 500 when 0 */
     unsigned t2_ms;     /* 4000 when 0 */
     unsigned t4_ms;     /* 5000 when 0 */
 };
 
-/* Allocates the whole table once (cap * (reply_cap + ~300) bytes of address
+/* Allocates the whole table once (cap * (reply_cap + ~330) bytes of address
  * space, touched only as used). EINVAL, or EIO when memory is short. */
 enum sipcode_err sipcode_txn_table_create(const struct sipcode_txn_config *cfg,
                                           struct sipcode_txn_table **out);

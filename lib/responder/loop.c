@@ -92,6 +92,8 @@ struct loop {
     struct sendq *q;
     uint64_t now;
     uint64_t secret;
+    uint64_t window_start, window_msgs; /* datagrams in the current 100 ms */
+    int coalesce;
     struct sipcode_header headers[HEADERS];
     char scratch[65536 + 1024];
     char reply[65536 + 1024];
@@ -605,6 +607,7 @@ static void read_udp(struct loop *L, size_t li)
         got = recvmmsg(fd, r->msg, BATCH, MSG_DONTWAIT, NULL);
         if (got <= 0)
             break;
+        L->window_msgs += (uint64_t)got;
         L->now = now_ms();
         for (i = 0; i < got; i++) {
             struct sipcode_addr src;
@@ -956,6 +959,19 @@ enum sipcode_err sipcode_respond_run(struct sipcode_respond_config *cfg,
         run_timers(L);
         if (L->now >= deadline)
             running = 0;
+        /* Interrupt coalescing: under load (over 2,000 datagrams a second)
+         * wait 2 ms before the next wakeup so one recvmmsg/sendmmsg pair
+         * carries many messages - at most 2 ms of latency (SIP's T1 is
+         * 500 ms) for far fewer system calls and context switches. */
+        if (L->now - L->window_start >= 100) {
+            L->coalesce = L->window_msgs >= 200;
+            L->window_start = L->now;
+            L->window_msgs = 0;
+        }
+        if (L->coalesce && n > 0 && running) {
+            struct timespec pause = {0, 2000000};
+            nanosleep(&pause, NULL);
+        }
         if (L->now - last_idle >= 1000) {
             last_idle = L->now;
             for (i = 0; i < L->conn_cap; i++)

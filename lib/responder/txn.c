@@ -9,7 +9,8 @@
 
 #include "sipcode/responder.h"
 
-#define KEY_MAX 160 /* longer keys: answered statelessly */
+#define KEY_MAX 160   /* a longer transaction key: answered statelessly */
+#define KEYS_ROOM 192 /* both keys of a slot; a dialog key that does not fit is not indexed */
 
 enum state {
     S_FREE = 0,
@@ -32,8 +33,12 @@ struct slot {
     unsigned interval;
     struct sipcode_addr peer;
     uint64_t conn;
-    char key[KEY_MAX];
-    char dlg[KEY_MAX];
+    char key[KEYS_ROOM]; /* the transaction key, then the dialog key */
+};
+
+struct heap_entry {
+    uint64_t due;
+    uint32_t id;
 };
 
 struct sipcode_txn_table {
@@ -44,7 +49,8 @@ struct sipcode_txn_table {
     struct slot *slots;   /* [1..cap]; slot 0 unused */
     uint32_t *key_index;  /* buckets */
     uint32_t *dlg_index;
-    uint32_t *heap;       /* [1..heap_n] slot numbers by due */
+    struct heap_entry *heap; /* [1..heap_n] by due; the key beside the id keeps the
+                                sift loops in one array, not in the slots */
     char *replies;        /* cap * reply_cap */
 };
 
@@ -75,7 +81,7 @@ enum sipcode_err sipcode_txn_table_create(const struct sipcode_txn_config *cfg,
     if (!t)
         return SIPCODE_EIO;
     t->cap = cap;
-    t->reply_cap = cfg && cfg->reply_cap ? cfg->reply_cap : 2048;
+    t->reply_cap = cfg && cfg->reply_cap ? cfg->reply_cap : 1024;
     t->t1 = cfg && cfg->t1_ms ? cfg->t1_ms : 500;
     t->t2 = cfg && cfg->t2_ms ? cfg->t2_ms : 4000;
     t->t4 = cfg && cfg->t4_ms ? cfg->t4_ms : 5000;
@@ -129,36 +135,40 @@ static char *reply_buf(const struct sipcode_txn_table *t, uint32_t id)
 
 /* ---- the timer heap ----------------------------------------------------------------- */
 
-static void heap_swap(struct sipcode_txn_table *t, size_t a, size_t b)
+static void heap_set(struct sipcode_txn_table *t, size_t i, struct heap_entry e)
 {
-    uint32_t x = t->heap[a];
-    t->heap[a] = t->heap[b];
-    t->heap[b] = x;
-    t->slots[t->heap[a]].heap_pos = (uint32_t)a;
-    t->slots[t->heap[b]].heap_pos = (uint32_t)b;
+    t->heap[i] = e;
+    t->slots[e.id].heap_pos = (uint32_t)i;
 }
 
 static void heap_up(struct sipcode_txn_table *t, size_t i)
 {
-    while (i > 1 && t->slots[t->heap[i / 2]].due > t->slots[t->heap[i]].due) {
-        heap_swap(t, i, i / 2);
+    struct heap_entry e = t->heap[i];
+    while (i > 1 && t->heap[i / 2].due > e.due) {
+        heap_set(t, i, t->heap[i / 2]);
         i /= 2;
     }
+    heap_set(t, i, e);
 }
 
 static void heap_down(struct sipcode_txn_table *t, size_t i)
 {
+    struct heap_entry e = t->heap[i];
     for (;;) {
         size_t l = 2 * i, r = l + 1, m = i;
-        if (l <= t->heap_n && t->slots[t->heap[l]].due < t->slots[t->heap[m]].due)
+        uint64_t best = e.due;
+        if (l <= t->heap_n && t->heap[l].due < best) {
             m = l;
-        if (r <= t->heap_n && t->slots[t->heap[r]].due < t->slots[t->heap[m]].due)
+            best = t->heap[l].due;
+        }
+        if (r <= t->heap_n && t->heap[r].due < best)
             m = r;
         if (m == i)
-            return;
-        heap_swap(t, i, m);
+            break;
+        heap_set(t, i, t->heap[m]);
         i = m;
     }
+    heap_set(t, i, e);
 }
 
 static void heap_remove(struct sipcode_txn_table *t, uint32_t id)
@@ -166,13 +176,16 @@ static void heap_remove(struct sipcode_txn_table *t, uint32_t id)
     size_t i = t->slots[id].heap_pos;
     if (!i)
         return;
-    heap_swap(t, i, t->heap_n);
-    t->heap_n--;
     t->slots[id].heap_pos = 0;
-    if (i <= t->heap_n) {
+    if (i != t->heap_n) {
+        /* the last entry fills the hole and sifts whichever way it must */
+        uint32_t moved = t->heap[t->heap_n].id;
+        heap_set(t, i, t->heap[t->heap_n]);
+        t->heap_n--;
         heap_up(t, i);
-        heap_down(t, i);
-    }
+        heap_down(t, t->slots[moved].heap_pos);
+    } else
+        t->heap_n--;
 }
 
 /* Re-files slot id under the earliest of its timers. */
@@ -184,18 +197,25 @@ static void schedule(struct sipcode_txn_table *t, uint32_t id)
         due = s->retrans_due;
     if (s->pending_len && s->pending_due < due)
         due = s->pending_due;
+    if (s->heap_pos && s->due == due)
+        return;
     s->due = due;
     if (!s->heap_pos) {
-        t->heap[++t->heap_n] = id;
-        s->heap_pos = (uint32_t)t->heap_n;
+        struct heap_entry e;
+        e.due = due;
+        e.id = id;
+        heap_set(t, ++t->heap_n, e);
+        heap_up(t, t->heap_n);
+        return;
     }
+    t->heap[s->heap_pos].due = due;
     heap_up(t, s->heap_pos);
     heap_down(t, s->heap_pos);
 }
 
 uint64_t sipcode_txn_next_due(const struct sipcode_txn_table *t)
 {
-    return t && t->heap_n ? t->slots[t->heap[1]].due : UINT64_MAX;
+    return t && t->heap_n ? t->heap[1].due : UINT64_MAX;
 }
 
 /* ---- keys and indexes --------------------------------------------------------------- */
@@ -274,7 +294,7 @@ static uint32_t find(const struct sipcode_txn_table *t, const struct keybuf *k, 
     while (id) {
         const struct slot *s = &t->slots[id];
         if (dlg) {
-            if (s->dlg_hash == h && s->dlg_len == k->n && memcmp(s->dlg, k->b, k->n) == 0)
+            if (s->dlg_hash == h && s->dlg_len == k->n && memcmp(s->key + s->key_len, k->b, k->n) == 0)
                 return id;
             id = s->next_dlg;
         } else {
@@ -402,8 +422,8 @@ enum sipcode_err sipcode_txn_receive(struct sipcode_txn_table *t, const char *bu
     s->key_hash = hash(k.b, k.n);
     s->next_key = t->key_index[s->key_hash & t->mask];
     t->key_index[s->key_hash & t->mask] = id;
-    if (is_invite && make_dlg(req, &d)) {
-        memcpy(s->dlg, d.b, d.n);
+    if (is_invite && make_dlg(req, &d) && k.n + d.n <= KEYS_ROOM) {
+        memcpy(s->key + k.n, d.b, d.n);
         s->dlg_len = (uint16_t)d.n;
         s->dlg_hash = hash(d.b, d.n);
         s->next_dlg = t->dlg_index[s->dlg_hash & t->mask];
@@ -537,8 +557,8 @@ size_t sipcode_txn_poll(struct sipcode_txn_table *t, uint64_t now_ms,
     size_t n = 0;
     if (!t || (!out && cap))
         return 0;
-    while (n < cap && t->heap_n && t->slots[t->heap[1]].due <= now_ms) {
-        uint32_t id = t->heap[1];
+    while (n < cap && t->heap_n && t->heap[1].due <= now_ms) {
+        uint32_t id = t->heap[1].id;
         struct slot *s = &t->slots[id];
         struct sipcode_txn_event *ev = &out[n];
         ev->id = id;

@@ -905,7 +905,69 @@ static void listen_specs(void)
     CHECK_NULL(sipcode_respond_method_name(SIPCODE_RESPOND_METHODS));
 }
 
+/* Many transactions in random order: timers come out in time order, ACKs
+ * and CANCEL-free finals end them all, nothing leaks. */
+static void txn_many_random(void)
+{
+    struct sipcode_txn_table *t = new_table(2000);
+    struct sipcode_txn_event ev[64];
+    struct sipcode_prng prng;
+    struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
+    uint64_t now = 0, last = 0;
+    size_t i, n, k, sends = 0, timeouts = 0;
+    static struct req r;
+    if (!t)
+        return;
+    sipcode_prng_seed(&prng, 7);
+    for (i = 0; i < 1500; i++) {
+        char text[1024];
+        struct sipcode_txn_verdict v;
+        const char *m = (sipcode_prng_next(&prng) & 1) ? "INVITE" : "OPTIONS";
+        int code = 200 + (int)(sipcode_prng_next(&prng) % 5) * 100;
+        snprintf(text, sizeof text,
+                 "%s sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK%zu\r\n"
+                 "From: <sip:a@h>;tag=f%zu\r\nTo: <sip:x@h>\r\nCall-ID: c%zu\r\n"
+                 "CSeq: 1 %s\r\nContent-Length: 0\r\n\r\n",
+                 m, i, i, i, m);
+        CHECK(parse_req(&r, text));
+        now += sipcode_prng_next(&prng) % 20;
+        CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, now, &v), SIPCODE_OK);
+        CHECK_INT(v.kind, SIPCODE_TXN_NEW);
+        CHECK_INT(sipcode_txn_reply(t, v.id, code, "x", 1, now,
+                                    now + (sipcode_prng_next(&prng) % 3) * 700),
+                  SIPCODE_OK);
+        if (i % 3 == 0 && m[0] == 'I') {
+            /* an ACK for some of them, at once: absorbed or stray (delayed final) */
+            struct req a;
+            char at[1024];
+            snprintf(at, sizeof at,
+                     "ACK sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK%zu\r\n"
+                     "From: <sip:a@h>;tag=f%zu\r\nTo: <sip:x@h>;tag=t\r\nCall-ID: c%zu\r\n"
+                     "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
+                     i, i, i);
+            CHECK(parse_req(&a, at));
+            CHECK_INT(sipcode_txn_receive(t, a.buf, &a.m, &peer, 0, 0, a.len, now, &v),
+                      SIPCODE_OK);
+        }
+    }
+    CHECK(sipcode_txn_peak(t) > 100 && sipcode_txn_peak(t) <= 1500);
+    while ((now = sipcode_txn_next_due(t)) != UINT64_MAX) {
+        CHECK(now >= last);
+        last = now;
+        n = sipcode_txn_poll(t, now, ev, 64);
+        for (k = 0; k < n; k++)
+            ev[k].kind == SIPCODE_TXN_EV_SEND ? sends++ : timeouts++;
+        if (now > 10000000)
+            break;
+    }
+    CHECK_INT(sipcode_txn_count(t), 0);
+    CHECK(sends > 1500);
+    CHECK(timeouts > 0);
+    sipcode_txn_table_destroy(t);
+}
+
 static const struct test_case responder_tests[] = {
+    {"responder_txn_many_random", txn_many_random},
     {"responder_listen_specs", listen_specs},
     {"responder_every_code_lints_clean", every_code_lints_clean},
     {"responder_via_received_rport_ipv4", via_received_rport_ipv4},
