@@ -148,7 +148,7 @@ golden-tests: $(SIPCODE) $(BUILD)/gen_pcap
 
 # Live capture on the loopback interface: needs root or CAP_NET_RAW (CI runs as root).
 live-tests: $(SIPCODE)
-	SIPCODE=$(SIPCODE) bash tests/live/run.sh
+	SIPCODE=$(SIPCODE) timeout 300 bash tests/live/run.sh
 
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh

@@ -133,6 +133,12 @@ size_t cli_exporter_pollfds(const struct cli_exporter *ex, struct pollfd *pfd, s
 /* Accepts, reads, answers and times out connections after poll() returned. */
 void cli_exporter_handle(struct cli_exporter *ex, const struct pollfd *pfd, size_t n);
 void cli_exporter_close(struct cli_exporter *ex);
+/* Routes a complete HTTP request head req[0..len) (read no further): 200 for
+ * GET or HEAD of /metrics, with *openmetrics set when the Accept header asks
+ * for application/openmetrics-text (q above 0) and *head_only for HEAD; 404
+ * for another path, 405 for another method, 400 when the request line has
+ * no two spaces. */
+int cli_http_route(const char *req, size_t len, int *openmetrics, int *head_only);
 
 /* ---- subcommands --------------------------------------------------------- */
 int cmd_explain(struct cli *cli, int argc, char **argv);

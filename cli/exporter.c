@@ -37,6 +37,7 @@ struct conn {
     const char *body; /* the shared buffer or a static text */
     size_t body_len, sent;
     int owns_buffer;
+    int openmetrics, head_only; /* what the request asked for */
     uint64_t since_ms;
     char head[256];
     char req[EXP_REQ_MAX];
@@ -218,10 +219,12 @@ static void conn_close(struct cli_exporter *ex, struct conn *c)
 
 static void respond_static(struct conn *c, const char *status, const char *text)
 {
+    /* RFC 9110 15.5.6: a 405 names the methods that are allowed. */
+    int is_405 = strncmp(status, "405", 3) == 0;
     c->head_len = (size_t)snprintf(c->head, sizeof c->head,
-                                   "HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                   "HTTP/1.1 %s\r\n%sContent-Type: text/plain; charset=utf-8\r\n"
                                    "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                                   status, strlen(text));
+                                   status, is_405 ? "Allow: GET, HEAD\r\n" : "", strlen(text));
     c->body = text;
     c->body_len = strlen(text);
     c->sent = 0;
@@ -270,13 +273,34 @@ static int wants_openmetrics(const char *req, size_t len)
     return 0;
 }
 
-static void respond_metrics(struct cli_exporter *ex, struct conn *c, int head_only)
+int cli_http_route(const char *req, size_t len, int *openmetrics, int *head_only)
 {
-    int om = wants_openmetrics(c->req, c->got);
+    const char *sp1, *sp2, *end = req + len;
+    size_t mlen, plen;
+    *openmetrics = 0;
+    *head_only = 0;
+    sp1 = memchr(req, ' ', len);
+    sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1)) : NULL;
+    if (!sp1 || !sp2)
+        return 400;
+    mlen = (size_t)(sp1 - req);
+    plen = (size_t)(sp2 - sp1 - 1);
+    if (!(mlen == 3 && memcmp(req, "GET", 3) == 0) && !(mlen == 4 && memcmp(req, "HEAD", 4) == 0))
+        return 405;
+    if (!((plen == 8 && memcmp(sp1 + 1, "/metrics", 8) == 0) ||
+          (plen > 8 && memcmp(sp1 + 1, "/metrics?", 9) == 0)))
+        return 404;
+    *head_only = mlen == 4;
+    *openmetrics = wants_openmetrics(req, len);
+    return 200;
+}
+
+static void respond_metrics(struct cli_exporter *ex, struct conn *c)
+{
     long len;
     rewind(ex->buffer_out);
     clearerr(ex->buffer_out);
-    ex->render(ex->render_arg, ex->buffer_out, om);
+    ex->render(ex->render_arg, ex->buffer_out, c->openmetrics);
     fflush(ex->buffer_out);
     len = ftell(ex->buffer_out);
     if (ferror(ex->buffer_out) || len < 0 || (size_t)len >= EXP_BODY_MAX) {
@@ -288,11 +312,11 @@ static void respond_metrics(struct cli_exporter *ex, struct conn *c, int head_on
     c->head_len = (size_t)snprintf(
         c->head, sizeof c->head,
         "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %ld\r\nConnection: close\r\n\r\n",
-        om ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
-           : "text/plain; version=0.0.4; charset=utf-8",
+        c->openmetrics ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                       : "text/plain; version=0.0.4; charset=utf-8",
         len);
     c->body = ex->buffer;
-    c->body_len = head_only ? 0 : (size_t)len;
+    c->body_len = c->head_only ? 0 : (size_t)len;
     c->sent = 0;
     c->state = CONN_WRITING;
 }
@@ -300,32 +324,23 @@ static void respond_metrics(struct cli_exporter *ex, struct conn *c, int head_on
 /* A whole request head is in c->req: decide the answer. */
 static void serve(struct cli_exporter *ex, struct conn *c)
 {
-    const char *sp1, *sp2, *end = c->req + c->got;
-    size_t mlen, plen;
-    int head_only;
-    sp1 = memchr(c->req, ' ', c->got);
-    sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1)) : NULL;
-    if (!sp1 || !sp2) {
-        respond_static(c, "400 Bad Request", "bad request\n");
-        return;
-    }
-    mlen = (size_t)(sp1 - c->req);
-    plen = (size_t)(sp2 - sp1 - 1);
-    head_only = mlen == 4 && memcmp(c->req, "HEAD", 4) == 0;
-    if (!head_only && !(mlen == 3 && memcmp(c->req, "GET", 3) == 0)) {
-        respond_static(c, "405 Method Not Allowed", "only GET and HEAD\n");
-        return;
-    }
-    if (!((plen == 8 && memcmp(sp1 + 1, "/metrics", 8) == 0) ||
-          (plen > 8 && memcmp(sp1 + 1, "/metrics?", 9) == 0))) {
+    switch (cli_http_route(c->req, c->got, &c->openmetrics, &c->head_only)) {
+    case 200:
+        if (ex->buffer_busy)
+            c->state = CONN_WAITING; /* served when the buffer is free again */
+        else
+            respond_metrics(ex, c);
+        break;
+    case 404:
         respond_static(c, "404 Not Found", "not found: the metrics are at /metrics\n");
-        return;
+        break;
+    case 405:
+        respond_static(c, "405 Method Not Allowed", "only GET and HEAD\n");
+        break;
+    default:
+        respond_static(c, "400 Bad Request", "bad request\n");
+        break;
     }
-    if (ex->buffer_busy) {
-        c->state = CONN_WAITING;
-        return;
-    }
-    respond_metrics(ex, c, head_only);
 }
 
 static void on_readable(struct cli_exporter *ex, struct conn *c)
@@ -411,7 +426,7 @@ void cli_exporter_handle(struct cli_exporter *ex, const struct pollfd *pfd, size
     for (i = 0; i < EXP_MAX_CONN; i++) {
         struct conn *c = &ex->conns[i];
         if (c->state == CONN_WAITING && !ex->buffer_busy)
-            respond_metrics(ex, c, memcmp(c->req, "HEAD", 4) == 0);
+            respond_metrics(ex, c);
         if (c->state != CONN_FREE && now > c->since_ms && now - c->since_ms > EXP_IDLE_MS)
             conn_close(ex, c);
     }

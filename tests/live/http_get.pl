@@ -2,7 +2,9 @@
 # http_get.pl HOST:PORT|[V6]:PORT PATH OUTBASE [ACCEPT]: one HTTP/1.1 GET,
 # the response head in OUTBASE.head and the body in OUTBASE.body; exits 1
 # when no complete response comes within 5 seconds. PATH "--big" sends a
-# request head of 16 KB instead (for the exporter's size bound).
+# request head of 16 KB instead (for the exporter's size bound). METHOD in the
+# environment replaces GET; SPLIT=1 sends the request in two writes 0.3 s
+# apart (a slow client).
 use strict;
 use warnings;
 use IO::Socket::IP;
@@ -16,10 +18,17 @@ my $req;
 if ($path eq '--big') {
     $req = "GET /metrics HTTP/1.1\r\nHost: $addr\r\n" . ("X-Filler: " . ("x" x 90) . "\r\n") x 160 . "\r\n";
 } else {
-    $req = "GET $path HTTP/1.1\r\nHost: $addr\r\n" . (defined $accept ? "Accept: $accept\r\n" : "") . "\r\n";
+    my $method = $ENV{METHOD} // 'GET';
+    $req = "$method $path HTTP/1.1\r\nHost: $addr\r\n" . (defined $accept && $accept ne '' ? "Accept: $accept\r\n" : "") . "\r\n";
 }
 local $SIG{PIPE} = 'IGNORE';
-$s->syswrite($req);
+if ($ENV{SPLIT}) {
+    $s->syswrite(substr($req, 0, 9));
+    select(undef, undef, undef, 0.3);
+    $s->syswrite(substr($req, 9));
+} else {
+    $s->syswrite($req);
+}
 my $resp = '';
 local $SIG{ALRM} = sub { die "http_get: no answer within 5 s\n" };
 alarm 5;

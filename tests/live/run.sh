@@ -183,6 +183,25 @@ for listen in 127.0.0.1:0 '[::1]:0'; do
     grep -qi '^HTTP/1.1 404' "$TMP/other.head" && pass || fail "GET / is not 404: $(head -1 "$TMP/other.head")"
     scrape big "$A" --big
     grep -qi '^HTTP/1.1 431' "$TMP/big.head" && pass || fail "a 16 KB request head is not refused with 431: $(head -1 "$TMP/big.head")"
+    METHOD=POST scrape post "$A" /metrics
+    grep -qi '^HTTP/1.1 405' "$TMP/post.head" && grep -qi '^Allow: GET, HEAD' "$TMP/post.head" && pass || fail "POST is not 405 with Allow: $(cat "$TMP/post.head")"
+    METHOD=HEAD scrape headm "$A" /metrics
+    grep -qi '^HTTP/1.1 200' "$TMP/headm.head" && grep -qi '^Content-Length: [1-9]' "$TMP/headm.head" && [ ! -s "$TMP/headm.body" ] && pass || fail "HEAD /metrics: want 200, a length and no body"
+    SPLIT=1 scrape split "$A" /metrics
+    has_line "a request in two writes" "$TMP/split.body" 'sip_capture_frames_total 13'
+    # eight scrapes at once: they share one buffer, each gets the whole answer
+    par=()
+    for k in 1 2 3 4 5 6 7 8; do
+        perl "$HTTP" "$A" /metrics "$TMP/par$k" 2>"$TMP/par$k.why" &
+        par+=($!)
+        pids+=($!)
+    done
+    wait_ok=0
+    for k in "${par[@]}"; do finish "$k" 10; done
+    for k in 1 2 3 4 5 6 7 8; do
+        cmp -s "$TMP/prom.body" "$TMP/par$k.body" 2>/dev/null || { wait_ok=1; fail "parallel scrape $k: $(cat "$TMP/par$k.why")"; }
+    done
+    [ "$wait_ok" -eq 0 ] && pass
     # a second scrape counts the same (a scrape must not change counters)
     scrape prom2 "$A" /metrics
     cmp -s <(grep '^sip_responses' "$TMP/prom.body") <(grep '^sip_responses' "$TMP/prom2.body") && pass || fail "two scrapes differ"
