@@ -8,6 +8,7 @@
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (needs clang)
 #   make bench           benchmarks against peer libraries (needs their -dev packages)
 #   make bench-capture   sipcode stats on a generated 1 GB pcap against tshark
+#   make bench-respond   sipcode respond against Kamailio under SIPp load
 #   make demo            the quick-start job: explain a code and list the registry
 
 VERSION     := 0.1.0
@@ -53,8 +54,9 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 
-.PHONY: all check test unit cli-tests golden-tests live-tests check-regen gen-tests install-test regen sanitize \
-        install uninstall bench bench-capture demo clean format deps fuzz fuzz-replay fuzz-smoke
+.PHONY: all check test unit cli-tests golden-tests live-tests respond-tests check-regen gen-tests \
+        install-test regen sanitize install uninstall bench bench-capture bench-respond demo clean \
+        format deps fuzz fuzz-replay fuzz-smoke
 
 all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
 
@@ -150,10 +152,15 @@ golden-tests: $(SIPCODE) $(BUILD)/gen_pcap
 live-tests: $(SIPCODE)
 	SIPCODE=$(SIPCODE) timeout 300 bash tests/live/run.sh
 
+# sipcode respond against SIPp and a raw client, on loopback (needs sip-tester).
+respond-tests: $(SIPCODE)
+	SIPCODE=$(SIPCODE) bash tests/respond/run.sh
+
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
 
-check: deps check-regen gen-tests unit cli-tests golden-tests live-tests fuzz-replay install-test
+check: deps check-regen gen-tests unit cli-tests golden-tests live-tests respond-tests fuzz-replay \
+       install-test
 	@echo "make check: all test suites passed"
 
 test: check
@@ -229,6 +236,9 @@ bench: $(STATIC_LIB)
 # 'sipcode stats' on a generated 1 GB capture against tshark and a memchr pass
 bench-capture: $(SIPCODE)
 	bash bench/capture/run.sh
+
+bench-respond: $(SIPCODE)
+	BUILD=$(BUILD) bash bench/respond/run.sh
 
 FORMAT_SRC := $(filter-out $(GENERATED),$(LIB_SRC) $(CLI_SRC) $(TEST_SRC) \
   $(wildcard include/*.h include/sipcode/*.h lib/*/*.h cli/*.h fuzz/*.c bench/*.c) data/gen_registry.c data/gen_warn.c data/gen_q850.c)

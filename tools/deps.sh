@@ -4,21 +4,24 @@
 #   sh tools/deps.sh check-tools   what 'make check' needs beyond gcc and make
 #   sh tools/deps.sh ci            that, plus what CI adds (clang for fuzzing)
 #   sh tools/deps.sh bench         the peer libraries the benchmarks compare against
+#   sh tools/deps.sh bench-respond SIPp and Kamailio for bench/respond/run.sh
 #
 # Missing packages are installed with apt-get when running as root on Debian;
 # otherwise the script names the command to run and fails.
 set -eu
 
 # command-or-file:package pairs; a path is checked with test -e.
-check_tools="pkg-config:pkg-config perl:perl /usr/include/pcap/pcap.h:libpcap-dev promtool:prometheus"
+check_tools="pkg-config:pkg-config perl:perl /usr/include/pcap/pcap.h:libpcap-dev promtool:prometheus sipp:sip-tester"
 ci_tools="$check_tools clang:clang"
+bench_respond_tools="$check_tools kamailio:kamailio taskset:util-linux"
 bench_tools="$check_tools tshark:tshark bc:bc /usr/bin/time:time /usr/include/osipparser2/osip_message.h:libosip2-dev /usr/include/sofia-sip-1.12/sofia-sip/sip_status.h:libsofia-sip-ua-dev /usr/include/re/re.h:libre-dev"
 
 case "${1:-check-tools}" in
 check-tools) wanted=$check_tools ;;
 ci) wanted=$ci_tools ;;
 bench) wanted=$bench_tools ;;
-*) echo "usage: deps.sh check-tools|ci|bench" >&2; exit 2 ;;
+bench-respond) wanted=$bench_respond_tools ;;
+*) echo "usage: deps.sh check-tools|ci|bench|bench-respond" >&2; exit 2 ;;
 esac
 
 missing=""
