@@ -99,6 +99,28 @@ finish "$pid" 10 || fail "stats --duration 3 did not stop in 10 s"
 json_eval "live json counts" "$TMP/json.out" "$EXPECT"
 json_eval "live json capture" "$TMP/json.out" '$j->{capture}{interface} eq "lo" && $j->{capture}{filter} eq "udp port '"$P"'" && $j->{capture}{final} && $j->{capture}{elapsed_ms} >= 2900 && $j->{capture}{elapsed_ms} < 6000'
 
+# ---- -i any: the Linux cooked (SLL2) link type, same counts ---------------------------
+P=$(free_port)
+start any -i any -f "udp port $P" --duration 2 --format json
+wait_line "$TMP/any.err" '^sipcode: capturing on any' || fail "-i any: capture did not start: $(cat "$TMP/any.err")"
+perl "$SENDER" "$P" >/dev/null || fail "sip_sender failed"
+finish "$pid" 10
+[ "$rc" -eq 0 ] && pass || fail "stats -i any: exit $rc: $(cat "$TMP/any.err")"
+json_eval "live -i any counts" "$TMP/any.out" "$EXPECT"
+
+# ---- TCP: segments cut on purpose, reassembled live ----------------------------------
+P=$(free_port tcp)
+start tcp -i lo -f "tcp port $P" --duration 2 --format json
+wait_line "$TMP/tcp.err" '^sipcode: capturing' || fail "TCP: capture did not start"
+perl "$SENDER" --tcp "$P" >/dev/null || fail "sip_sender --tcp failed"
+finish "$pid" 10
+[ "$rc" -eq 0 ] && pass || fail "stats TCP: exit $rc: $(cat "$TMP/tcp.err")"
+json_eval "live TCP counts" "$TMP/tcp.out" 'join(",", map { "$_=$j->{requests}{$_}" } sort keys %{$j->{requests}}) eq "ACK=1,BYE=1,INVITE=1"
+  && join(",", map { "$_=$j->{responses}{$_}" } sort keys %{$j->{responses}}) eq "100=1,180=1,200=2"
+  && $j->{responses_by_method}{BYE}{200} == 1 && $j->{responses_by_method}{INVITE}{200} == 1
+  && $j->{counters}{malformed} == 0 && $j->{counters}{tcp_gaps} == 0 && $j->{counters}{retransmissions} == 0
+  && $j->{counters}{tcp_segments} >= 9'
+
 # ---- --port: only the listed ports are looked at ------------------------------------
 P=$(free_port)
 Q=$(free_port)
@@ -210,6 +232,16 @@ for listen in 127.0.0.1:0 '[::1]:0'; do
     [ "$rc" -eq 0 ] && pass || fail "--listen $listen: exit $rc: $(cat "$TMP/listen.err")"
     json_eval "--listen $listen final report" "$TMP/listen.out" "$EXPECT"
 done
+# a port already taken: one error line, exit 3
+T=$(free_port tcp)
+perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => shift, Listen => 1, ReuseAddr => 1) or die; print "ready\n"; $| = 1; sleep 10' "$T" >"$TMP/holder" &
+holder=$!
+pids+=("$holder")
+wait_line "$TMP/holder" ready || fail "could not hold port $T"
+"$SIPCODE" stats -i lo --listen "127.0.0.1:$T" --duration 1 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 3 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "^sipcode: 127.0.0.1:$T: Address already in use" "$TMP/err" && pass || fail "--listen on a taken port: exit $rc, $(cat "$TMP/err")"
+kill "$holder" 2>/dev/null
 "$SIPCODE" stats -i lo --listen 127.0.0.1 --duration 1 >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ "$rc" -eq 2 ] && pass || fail "--listen without a port: exit $rc, expected 2"

@@ -10,27 +10,29 @@
 #   cause 17; ACK; OPTIONS and its 200; REGISTER and its 401; one RTP-like
 #   datagram (not SIP). 13 datagrams: requests INVITE 2, ACK 1, OPTIONS 1,
 #   REGISTER 1; responses 100 1, 180 3, 200 1, 401 1, 486 1.
+#
+# sip_sender.pl --tcp PORT: one call over a TCP connection to 127.0.0.1:PORT
+# (this script listens there too), cut into segments on purpose: the INVITE
+# in three writes, 100 and 180 in one, the 200's status line split after
+# "SIP/2.0 2", then ACK, BYE and its 200. Requests INVITE 1, ACK 1, BYE 1;
+# responses 100 1, 180 1, 200 2 (INVITE 1, BYE 1).
 use strict;
 use warnings;
 use IO::Socket::INET;
-use Socket qw(pack_sockaddr_in inet_aton);
+use Socket qw(pack_sockaddr_in inet_aton IPPROTO_TCP TCP_NODELAY);
 use Time::HiRes qw(usleep);
 
+my $tcp = @ARGV && $ARGV[0] eq '--tcp' ? shift @ARGV : undef;
 my ($port, $other) = @ARGV;
-die "usage: sip_sender.pl PORT [OTHER_PORT]\n" unless $port && $port =~ /^\d+$/;
-
-my $sink = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port, Proto => 'udp')
-    or die "sip_sender: cannot bind 127.0.0.1:$port: $!\n";
-my $out = IO::Socket::INET->new(LocalAddr => '127.0.0.1', Proto => 'udp')
-    or die "sip_sender: no socket: $!\n";
-my $me = $out->sockport;
+die "usage: sip_sender.pl [--tcp] PORT [OTHER_PORT]\n" unless $port && $port =~ /^\d+$/;
+my $me;
 
 sub msg {
     my ($start, $branch, $cseq, $to_tag, @extra) = @_;
     my $to = "<sip:bob\@example.test>" . (defined $to_tag ? ";tag=$to_tag" : "");
     return join("\r\n",
         $start,
-        "Via: SIP/2.0/UDP 127.0.0.1:$me;branch=z9hG4bK$branch",
+        "Via: SIP/2.0/" . ($tcp ? "TCP" : "UDP") . " 127.0.0.1:$me;branch=z9hG4bK$branch",
         "From: <sip:alice\@example.test>;tag=a1",
         "To: $to",
         "Call-ID: live-$branch\@127.0.0.1",
@@ -39,6 +41,39 @@ sub msg {
         @extra,
         "Content-Length: 0", "", "");
 }
+
+if ($tcp) {
+    my $srv = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port, Listen => 1,
+        ReuseAddr => 1, Proto => 'tcp') or die "sip_sender: cannot listen on 127.0.0.1:$port: $!\n";
+    my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp')
+        or die "sip_sender: connect: $!\n";
+    my $s = $srv->accept or die "sip_sender: accept: $!\n";
+    $me = $c->sockport;
+    setsockopt($_, IPPROTO_TCP, TCP_NODELAY, 1) for $c, $s;
+    # Each write its own segment: no Nagle, and a pause so none coalesce.
+    my $put = sub { my ($sock, $bytes) = @_; $sock->syswrite($bytes) == length($bytes) or die "sip_sender: write: $!\n"; usleep(20000); };
+    my $inv = msg("INVITE sip:bob\@example.test SIP/2.0", "t1", "1 INVITE", undef);
+    $put->($c, substr($inv, 0, 10));
+    $put->($c, substr($inv, 10, 100));
+    $put->($c, substr($inv, 110));
+    $put->($s, msg("SIP/2.0 100 Trying", "t1", "1 INVITE", undef) . msg("SIP/2.0 180 Ringing", "t1", "1 INVITE", "b1"));
+    my $ok = msg("SIP/2.0 200 OK", "t1", "1 INVITE", "b1");
+    $put->($s, substr($ok, 0, 9));
+    $put->($s, substr($ok, 9));
+    $put->($c, msg("ACK sip:bob\@example.test SIP/2.0", "t2", "1 ACK", "b1"));
+    $put->($c, msg("BYE sip:bob\@example.test SIP/2.0", "t3", "2 BYE", "b1"));
+    $put->($s, msg("SIP/2.0 200 OK", "t3", "2 BYE", "b1"));
+    close $c;
+    close $s;
+    print "6\n";
+    exit 0;
+}
+
+my $sink = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port, Proto => 'udp')
+    or die "sip_sender: cannot bind 127.0.0.1:$port: $!\n";
+my $out = IO::Socket::INET->new(LocalAddr => '127.0.0.1', Proto => 'udp')
+    or die "sip_sender: no socket: $!\n";
+$me = $out->sockport;
 
 my @to_port = (
     msg("INVITE sip:bob\@example.test SIP/2.0", "inv1", "1 INVITE", undef),
