@@ -705,9 +705,11 @@ expect_one_error_line "respond bind error"
 
 # a loopback smoke test: a tiny UDP/TCP client in Perl (IO::Socket::INET is core)
 cat >"$TMP/sipsend.pl" <<'PERL'
-# usage: perl sipsend.pl udp|tcp PORT FILE... : sends each file (with $LPORT replaced by the
-# local port), prints each reply (or "NO REPLY" after 0.5 s) and "=====" between them
+# usage: perl sipsend.pl [burst] udp|tcp PORT FILE... : sends each file (with $LPORT
+# replaced by the local port), prints each reply (or "NO REPLY" after 0.5 s) and "====="
+# after each; burst: sends them all first, then prints every reply until 0.8 s of silence
 use strict; use IO::Socket::INET; use IO::Select;
+my $burst = $ARGV[0] eq "burst" ? shift @ARGV : "";
 my ($proto, $port, @files) = @ARGV;
 my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port, Proto => $proto,
                               LocalAddr => "127.0.0.1") or die "socket: $!";
@@ -716,9 +718,15 @@ for my $f (@files) {
     open(my $fh, "<", $f) or die; local $/; my $m = <$fh>; close $fh;
     $m =~ s/\$LPORT/$lp/g; $m =~ s/\r?\n/\r\n/g;
     $s->send($m);
+    next if $burst;
     my $r = "";
     if (IO::Select->new($s)->can_read(0.5)) { $s->recv($r, 65535); }
     print(($r eq "" ? "NO REPLY\n" : $r), "=====\n");
+}
+if ($burst) {
+    my ($r, $n) = ("", 0);
+    while (IO::Select->new($s)->can_read(0.8)) { $s->recv($r, 65535); last if $r eq ""; print $r, "=====\n"; $n++; }
+    print "NO REPLY\n=====\n" unless $n;
 }
 PERL
 cat >"$TMP/invite.sip" <<'SIP'
@@ -775,6 +783,56 @@ cp "$TMP/respond.json" "$TMP/out"
 expect_json "respond summary"
 json_eval "respond summary counts" '$j->{responses}{486} == 1 && $j->{responses}{503} == 1 && $j->{requests}{INVITE} == 2 && $j->{requests}{ACK} == 1 && $j->{acks_absorbed} == 1 && $j->{retransmissions}{requests_absorbed} == 1 && $j->{retransmissions}{responses_resent} == 1 && $j->{tcp_connections} == 1 && exists $j->{dropped}{malformed} && $j->{transactions_peak} >= 2'
 grep -q '^sipcode respond: listening on udp 127.0.0.1:' "$TMP/respond.err" && pass || fail "respond: no listening line: $err"
+
+# respond_run NAME OPTIONS... -- FILES...: a responder on UDP port 0, the files sent to
+# it one after another, then SIGTERM; the replies in $TMP/NAME.out, the summary in $TMP/out
+respond_run() {
+    local name=$1 opts=() files=()
+    shift
+    while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+    shift
+    files=("$@")
+    rm -f "$TMP/ports"
+    "$SIPCODE" respond --listen udp:127.0.0.1:0 --ports-file "$TMP/ports" --format json \
+        --duration 20 -q "${opts[@]}" >"$TMP/respond.json" 2>"$TMP/respond.err" &
+    RESPOND_PID=$!
+    for _ in $(seq 50); do [ -s "$TMP/ports" ] && break; sleep 0.1; done
+    perl "$TMP/sipsend.pl" burst udp "$(awk '{print $3}' "$TMP/ports")" "${files[@]}" >"$TMP/$name.out" 2>&1
+    kill -TERM "$RESPOND_PID"
+    wait "$RESPOND_PID"
+    rc=$?
+    RESPOND_PID=
+    err=$(cat "$TMP/respond.err")
+    cp "$TMP/respond.json" "$TMP/out"
+    expect_rc "respond $name" 0
+}
+for i in 1 2 3 4 5; do
+    sed -e "s/cli-2/rate-$i/" -e 's/TCP/UDP/' "$TMP/options.sip" >"$TMP/opt$i.sip"
+done
+# --rate 2: a burst of five from one source, two answered (the bucket holds 2)
+respond_run rate --rate 2 -- "$TMP/opt1.sip" "$TMP/opt2.sip" "$TMP/opt3.sip" "$TMP/opt4.sip" "$TMP/opt5.sip"
+json_eval "respond --rate" '$j->{dropped}{rate} == 3 && $j->{responses}{200} == 2'
+[ "$(grep -c '^SIP/2.0 200 OK' "$TMP/rate.out")" -eq 2 ] && pass || fail "respond --rate: want 2 replies: $(cat "$TMP/rate.out")"
+# --max-transactions 1: the second request is answered without a transaction
+respond_run stateless --max-transactions 1 -- "$TMP/opt1.sip" "$TMP/opt2.sip" "$TMP/opt2.sip"
+json_eval "respond table full" '$j->{stateless} == 2 && $j->{responses}{200} == 3 && $j->{transactions_peak} == 1'
+# a stateless answer to a retransmission is the same reply (the To tag is a hash)
+awk 'BEGIN{RS="=====\n"; ORS=""} NR==2' "$TMP/stateless.out" >"$TMP/s2"
+awk 'BEGIN{RS="=====\n"; ORS=""} NR==3' "$TMP/stateless.out" >"$TMP/s3"
+cmp -s "$TMP/s2" "$TMP/s3" && grep -q '^To: .*;tag=' "$TMP/s2" && pass || fail "respond stateless: retransmission got another reply"
+# UDP: no reply larger than the request; a small OPTIONS cannot take a 401 with a
+# 100-byte realm, and a long Warning is left out before anything else
+realm=$(printf 'r%.0s' $(seq 100))
+printf 'OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP 127.0.0.1:$LPORT;branch=z9hG4bKamp\r\nf: <sip:c@d>;tag=1\r\nt: <sip:a@b>\r\ni: amp\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n' >"$TMP/small.sip"
+respond_run amplify --code 401 --realm "$realm" -- "$TMP/small.sip"
+json_eval "respond amplification" '$j->{dropped}{amplification} == 1 && !exists $j->{responses}{401}'
+grep -qx "NO REPLY" "$TMP/amplify.out" && pass || fail "respond amplification: a reply was sent"
+respond_run warning --warning '399 sipcode "a warning far too long to fit in the reply to this request, which is not very large"' -- "$TMP/opt1.sip"
+grep -q '^SIP/2.0 200 OK' "$TMP/warning.out" && ! grep -q '^Warning' "$TMP/warning.out" && pass || fail "respond: the Warning should have been left out: $(cat "$TMP/warning.out")"
+# --delay and --ring: 100 and 180 at once, the final after the delay
+respond_run delay --method INVITE=486 --ring 180 --delay 300 -- "$TMP/invite.sip"
+grep -q '^SIP/2.0 100 Trying' "$TMP/delay.out" && pass || fail "respond --delay: no 100 Trying first: $(head -1 "$TMP/delay.out")"
+json_eval "respond --delay --ring" '$j->{responses}{100} == 1 && $j->{responses}{180} == 1 && $j->{responses}{486} == 1'
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
