@@ -55,10 +55,12 @@ struct sipcode_stats_config {
     size_t max_fragment_bytes; /* bytes held for IP reassembly (4194304) */
     size_t max_fragments;      /* IP datagrams in reassembly at once (256) */
     size_t max_transactions;   /* transactions (and responses) remembered for
-                                  retransmission and timing (65536); when full,
-                                  idle ones are forgotten, else the older half */
-    uint64_t idle_timeout_ns;  /* TCP flows, fragments and transactions idle this
-                                  long are dropped (60 s) */
+                                  retransmission and timing (65536): each table
+                                  has 4 * max slots (a power of two) in sets of 8
+                                  by key hash; a full set forgets its least
+                                  recently used key */
+    uint64_t idle_timeout_ns;  /* TCP flows and fragments idle this long are
+                                  dropped (60 s) */
     const uint16_t *ports;     /* when port_count > 0, only UDP/TCP with one of these
                                   ports (source or destination) is examined; the
                                   array is copied. Otherwise SIP is found by content */

@@ -15,19 +15,76 @@
 #define HIST_BUCKETS (64 + 58 * HIST_SUB)
 #define MSG_HEADERS  256
 
-/* A remembered transaction or response, by a 64-bit hash of its key. The
- * keys sit in an array of their own, so that a lookup (a cache miss per
- * packet on a busy link) touches 8 bytes, not a whole entry. */
-struct seen_entry {
-    uint64_t first_ts, last_ts;
-    uint32_t method;
-    uint32_t flags;
+/* Remembered transactions and responses by a 64-bit hash of their key
+ * (seen.c): buckets of SEEN_WAYS ways, the keys in one cache line, their
+ * recency stamps and payloads in the next. */
+#define SEEN_WAYS 8
+#define SEEN_NONE ((size_t)-1)
+
+struct seen_bucket {
+    uint64_t keys[SEEN_WAYS];  /* 0: empty way */
+    uint32_t stamp[SEEN_WAYS]; /* the table's clock at the last use */
+    uint32_t aux[SEEN_WAYS];   /* the caller's: 0 when added */
 };
 
 struct seen_table {
-    uint64_t *keys, *scratch_keys; /* 0: empty slot */
-    struct seen_entry *slots, *scratch;
-    size_t mask, count, max;
+    struct seen_bucket *buckets;
+    uint64_t *first_ts; /* per slot, when asked for: the time it was added */
+    size_t mask;        /* buckets - 1 */
+    uint32_t clock;     /* counts uses: the least recently used way goes */
+};
+
+/* A table for about max keys (4 * max slots, a power of two); with_times
+ * adds first_ts. 0 when memory runs out (nothing to free then). */
+int sipcode__seen_init(struct seen_table *t, size_t max, int with_times);
+void sipcode__seen_free(struct seen_table *t);
+/* Forgets every key. */
+void sipcode__seen_clear(struct seen_table *t);
+/* The slot holding key, or SEEN_NONE. Does not count as a use. */
+size_t sipcode__seen_find(const struct seen_table *t, uint64_t key);
+/* Puts key (not in the table) in a free way of its bucket, else in place of
+ * the bucket's least recently used key, adding 1 to *forgotten. Returns its
+ * slot, aux 0, used now. */
+size_t sipcode__seen_add(struct seen_table *t, uint64_t key, uint64_t *forgotten);
+
+static inline void sipcode__seen_touch(struct seen_table *t, size_t slot)
+{
+    t->buckets[slot / SEEN_WAYS].stamp[slot % SEEN_WAYS] = t->clock++;
+}
+
+static inline uint32_t *sipcode__seen_aux(struct seen_table *t, size_t slot)
+{
+    return &t->buckets[slot / SEEN_WAYS].aux[slot % SEEN_WAYS];
+}
+
+/* Starts loading key's bucket, for a lookup a little later. */
+static inline void sipcode__seen_prefetch(const struct seen_table *t, uint64_t key)
+{
+#if defined(__GNUC__)
+    const struct seen_bucket *b = &t->buckets[(size_t)key & t->mask];
+    __builtin_prefetch(b->keys);
+    __builtin_prefetch(b->stamp);
+    if (t->first_ts) /* a bucket's 8 times fill one line */
+        __builtin_prefetch(&t->first_ts[((size_t)key & t->mask) * SEEN_WAYS]);
+#else
+    (void)t;
+    (void)key;
+#endif
+}
+
+/* The table work for one message (stats.c). */
+#define OP_NONE     0
+#define OP_REQUEST  1
+#define OP_RESPONSE 2
+
+struct seen_op {
+    int kind;
+    int code;         /* a response's */
+    uint32_t method;  /* index into methods, or UINT32_MAX */
+    uint32_t aux;     /* a request's entry when new: method and timing flags */
+    uint64_t key;     /* the transaction (request) or the response */
+    uint64_t txn_key; /* a response's transaction */
+    uint64_t ts;
 };
 
 struct method_entry {
@@ -104,6 +161,8 @@ struct sipcode_stats {
     struct reason_entry *reasons;
     size_t reason_count;
     struct seen_table txns, resps;
+    int defer;              /* 1: table work waits one message (see submit_op) */
+    struct seen_op pending; /* that work, when defer */
     struct flow **buckets;
     size_t bucket_mask, flow_count;
     struct flow *oldest, *newest;
@@ -125,6 +184,8 @@ size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uin
 /* Forgets what was known of the message at the start of f's buffer. */
 void sipcode__stream_reset(struct flow *f);
 void sipcode__stats_forget_all(struct sipcode_stats *st);
+/* Does the table work still waiting (st->defer): counters are exact after. */
+void sipcode__stats_flush(struct sipcode_stats *st);
 
 /* decode.c */
 void sipcode__decode_frame(struct sipcode_stats *st, const uint8_t *p, size_t caplen,

@@ -143,6 +143,7 @@ int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
 
     r->linktype = (int)linktype;
     *err = SIPCODE_OK;
+    st->defer = 1; /* the tables' cache misses overlap the next record's parse */
     while (off < m.size) {
         const uint8_t *h, *data;
         uint32_t caplen, wire_len, take;
@@ -197,6 +198,8 @@ int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
     }
     if (progress)
         progress(opt->progress_arg, off);
+    sipcode__stats_flush(st);
+    st->defer = 0;
     unmap(&m);
     close(m.fd);
     return 1;
@@ -207,6 +210,8 @@ io_error:
 truncated:
     r->truncated = 1;
     *err = SIPCODE_EIO;
+    sipcode__stats_flush(st);
+    st->defer = 0;
     unmap(&m);
     close(m.fd);
     return 1;

@@ -16,9 +16,6 @@
 #define DEFAULT_IDLE_NS        60000000000ull
 #define MAX_REASON_VALUES      16
 
-#define TXN_PROVISIONAL 1u
-#define TXN_FINAL       2u
-
 #define NO_METHOD UINT32_MAX
 
 /* ---- hashing and the remembered-key tables --------------------------------- */
@@ -66,105 +63,16 @@ static uint64_t finish_hash(uint64_t h)
     return h ? h : 1;
 }
 
-static int seen_init(struct seen_table *t, size_t max)
-{
-    size_t cap = 16;
-    while (cap < max * 2)
-        cap *= 2;
-    t->keys = calloc(cap, sizeof *t->keys);
-    t->scratch_keys = calloc(cap, sizeof *t->scratch_keys);
-    t->slots = calloc(cap, sizeof *t->slots);
-    t->scratch = calloc(cap, sizeof *t->scratch);
-    t->mask = cap - 1;
-    t->count = 0;
-    t->max = max;
-    return t->keys && t->scratch_keys && t->slots && t->scratch;
-}
+/* A transaction's payload in the table: its method's index (0xff: none)
+ * and which responses were timed. */
+#define AUX_METHOD_NONE 0xffu
+#define AUX_PROVISIONAL 0x100u
+#define AUX_FINAL       0x200u
+_Static_assert(SIPCODE_STATS_MAX_METHODS < AUX_METHOD_NONE, "a method index fits in 8 bits");
 
-static void seen_free(struct seen_table *t)
+static uint32_t aux_method(uint32_t aux)
 {
-    free(t->keys);
-    free(t->scratch_keys);
-    free(t->slots);
-    free(t->scratch);
-}
-
-/* Starts loading the slot of key, for a lookup a little later. */
-static void seen_prefetch(const struct seen_table *t, uint64_t key)
-{
-#if defined(__GNUC__)
-    __builtin_prefetch(&t->keys[(size_t)key & t->mask]);
-#else
-    (void)t;
-    (void)key;
-#endif
-}
-
-static struct seen_entry *seen_find(struct seen_table *t, uint64_t key)
-{
-    size_t i = (size_t)key & t->mask;
-    while (t->keys[i]) {
-        if (t->keys[i] == key)
-            return &t->slots[i];
-        i = (i + 1) & t->mask;
-    }
-    return NULL;
-}
-
-static struct seen_entry *seen_place(struct seen_table *t, uint64_t key)
-{
-    size_t i = (size_t)key & t->mask;
-    while (t->keys[i])
-        i = (i + 1) & t->mask;
-    t->count++;
-    t->keys[i] = key;
-    return &t->slots[i];
-}
-
-/* Keeps the entries used at or after cutoff; returns how many went. */
-static size_t seen_keep_after(struct seen_table *t, uint64_t cutoff)
-{
-    size_t i, n = 0, before = t->count;
-    for (i = 0; i <= t->mask; i++)
-        if (t->keys[i] && t->slots[i].last_ts >= cutoff) {
-            t->scratch_keys[n] = t->keys[i];
-            t->scratch[n++] = t->slots[i];
-        }
-    memset(t->keys, 0, (t->mask + 1) * sizeof *t->keys);
-    t->count = 0;
-    for (i = 0; i < n; i++)
-        *seen_place(t, t->scratch_keys[i]) = t->scratch[i];
-    return before - n;
-}
-
-/* A new entry for key, making room by forgetting idle entries, then the
- * older half. */
-static struct seen_entry *seen_add(struct sipcode_stats *st, struct seen_table *t, uint64_t key,
-                                   uint64_t ts)
-{
-    struct seen_entry *e;
-    if (t->count >= t->max) {
-        size_t gone = 0, i;
-        if (ts > st->cfg.idle_timeout_ns)
-            gone = seen_keep_after(t, ts - st->cfg.idle_timeout_ns);
-        if (gone == 0) {
-            uint64_t lo = UINT64_MAX, hi = 0;
-            for (i = 0; i <= t->mask; i++)
-                if (t->keys[i]) {
-                    lo = t->slots[i].last_ts < lo ? t->slots[i].last_ts : lo;
-                    hi = t->slots[i].last_ts > hi ? t->slots[i].last_ts : hi;
-                }
-            gone = seen_keep_after(t, lo + (hi - lo) / 2 + 1);
-            if (t->count >= t->max) /* all alike in time: start afresh */
-                gone += seen_keep_after(t, UINT64_MAX);
-        }
-        st->c.transactions_forgotten += gone;
-    }
-    e = seen_place(t, key);
-    e->first_ts = e->last_ts = ts;
-    e->method = NO_METHOD;
-    e->flags = 0;
-    return e;
+    return (aux & 0xffu) == AUX_METHOD_NONE ? NO_METHOD : (aux & 0xffu);
 }
 
 /* ---- methods, histograms, reasons ------------------------------------------ */
@@ -309,82 +217,125 @@ static uint64_t transaction_key(const struct sipcode_message *m)
     return hash_slice(h, m->cseq_method);
 }
 
+/* The table work of one message, apart from the rest so that it can wait
+ * for the next message while its buckets load (st->defer). */
+static void apply_op(struct sipcode_stats *st, const struct seen_op *op)
+{
+    size_t slot, txn;
+    if (op->kind == OP_REQUEST) {
+        slot = sipcode__seen_find(&st->txns, op->key);
+        if (slot != SEEN_NONE) {
+            sipcode__seen_touch(&st->txns, slot);
+            st->c.retransmissions++;
+            st->c.request_retransmissions++;
+            if (op->method != NO_METHOD)
+                st->methods[op->method].retransmissions++;
+        } else {
+            slot = sipcode__seen_add(&st->txns, op->key, &st->c.transactions_forgotten);
+            st->txns.first_ts[slot] = op->ts;
+            *sipcode__seen_aux(&st->txns, slot) = op->aux;
+        }
+        return;
+    }
+    slot = sipcode__seen_find(&st->resps, op->key);
+    if (slot != SEEN_NONE) {
+        sipcode__seen_touch(&st->resps, slot);
+        st->c.retransmissions++;
+        st->c.response_retransmissions++;
+        st->code_retrans[op->code - CODE_MIN]++;
+        return;
+    }
+    sipcode__seen_add(&st->resps, op->key, &st->c.transactions_forgotten);
+    txn = sipcode__seen_find(&st->txns, op->txn_key);
+    if (txn != SEEN_NONE) {
+        uint32_t *aux = sipcode__seen_aux(&st->txns, txn);
+        uint64_t first = st->txns.first_ts[txn];
+        uint64_t dt = op->ts >= first ? op->ts - first : 0;
+        sipcode__seen_touch(&st->txns, txn);
+        if (op->code < 200 && !(*aux & AUX_PROVISIONAL)) {
+            *aux |= AUX_PROVISIONAL;
+            record_sample(st, aux_method(*aux), SIPCODE_TIMING_PROVISIONAL, dt);
+        } else if (op->code >= 200 && !(*aux & AUX_FINAL)) {
+            *aux |= AUX_FINAL | AUX_PROVISIONAL;
+            record_sample(st, aux_method(*aux), SIPCODE_TIMING_FINAL, dt);
+        }
+    }
+}
+
+/* Runs op now, or (deferring) the one before it and keeps op for later:
+ * the same table work in the same order, each bucket prefetched one
+ * message ahead of its use. */
+static void submit_op(struct sipcode_stats *st, const struct seen_op *op)
+{
+    if (!st->defer) {
+        apply_op(st, op);
+        return;
+    }
+    if (st->pending.kind != OP_NONE)
+        apply_op(st, &st->pending);
+    st->pending = *op;
+}
+
+void sipcode__stats_flush(struct sipcode_stats *st)
+{
+    if (st->pending.kind != OP_NONE)
+        apply_op(st, &st->pending);
+    st->pending.kind = OP_NONE;
+}
+
 static void count_request(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
 {
     struct sipcode_slice name = m->request.method;
-    uint64_t key = finish_hash(sipcode__hash(transaction_key(m), "Q", 1));
-    uint32_t method;
-    struct seen_entry *e;
-    seen_prefetch(&st->txns, key);
-    method = method_index(st, name, 1);
-    e = seen_find(&st->txns, key);
+    struct seen_op op;
+    op.kind = OP_REQUEST;
+    op.key = finish_hash(sipcode__hash(transaction_key(m), "Q", 1));
+    op.txn_key = 0;
+    op.ts = ts;
+    op.code = 0;
+    sipcode__seen_prefetch(&st->txns, op.key);
+    op.method = method_index(st, name, 1);
     st->c.requests++;
-    if (method == NO_METHOD)
+    if (op.method == NO_METHOD)
         st->c.methods_overflow++;
     else
-        st->methods[method].requests++;
-    if (e) {
-        e->last_ts = ts;
-        st->c.retransmissions++;
-        st->c.request_retransmissions++;
-        if (method != NO_METHOD)
-            st->methods[method].retransmissions++;
-    } else {
-        e = seen_add(st, &st->txns, key, ts);
-        e->method = method;
-        if (slice_is(name, "ACK")) /* no response: no timing */
-            e->flags = TXN_PROVISIONAL | TXN_FINAL;
-    }
+        st->methods[op.method].requests++;
     if (slice_is(name, "BYE") || slice_is(name, "CANCEL"))
-        count_reasons(st, m, 0, method);
+        count_reasons(st, m, 0, op.method);
+    op.aux = op.method == NO_METHOD ? AUX_METHOD_NONE : op.method;
+    if (slice_is(name, "ACK")) /* no response: no timing */
+        op.aux |= AUX_PROVISIONAL | AUX_FINAL;
+    submit_op(st, &op);
 }
 
 static void count_response(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
 {
     int code = m->status.code;
-    uint64_t base = transaction_key(m);
-    uint64_t key, txn_key = finish_hash(sipcode__hash(base, "Q", 1));
-    uint32_t method;
-    struct seen_entry *e, *txn;
-    int again;
+    uint64_t base = transaction_key(m), key;
+    struct seen_op op;
+    if (code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS) { /* the parser's range; be safe */
+        method_index(st, m->cseq_method, 1);
+        return;
+    }
     key = sipcode__hash(base, "S", 1);
     key = sipcode__hash(key, &code, sizeof code);
-    key = finish_hash(hash_slice(key, m->to_tag));
+    op.kind = OP_RESPONSE;
+    op.key = finish_hash(hash_slice(key, m->to_tag));
+    op.txn_key = finish_hash(sipcode__hash(base, "Q", 1));
+    op.ts = ts;
+    op.code = code;
+    op.aux = 0;
     /* both lookups miss the cache on a busy link: start them now */
-    seen_prefetch(&st->resps, key);
-    seen_prefetch(&st->txns, txn_key);
-    method = method_index(st, m->cseq_method, 1);
-    if (code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS) /* the parser's range; be safe */
-        return;
+    sipcode__seen_prefetch(&st->resps, op.key);
+    sipcode__seen_prefetch(&st->txns, op.txn_key);
+    op.method = method_index(st, m->cseq_method, 1);
     st->c.responses++;
     st->codes[code - CODE_MIN]++;
-    if (method == NO_METHOD)
+    if (op.method == NO_METHOD)
         st->c.methods_overflow++;
     else
-        st->methods[method].by_code[code - CODE_MIN]++;
-    e = seen_find(&st->resps, key);
-    again = e != NULL;
-    if (again) {
-        e->last_ts = ts;
-        st->c.retransmissions++;
-        st->c.response_retransmissions++;
-        st->code_retrans[code - CODE_MIN]++;
-    } else {
-        seen_add(st, &st->resps, key, ts);
-    }
-    txn = seen_find(&st->txns, txn_key);
-    if (txn && !again) {
-        uint64_t dt = ts >= txn->first_ts ? ts - txn->first_ts : 0;
-        txn->last_ts = ts;
-        if (code < 200 && !(txn->flags & TXN_PROVISIONAL)) {
-            txn->flags |= TXN_PROVISIONAL;
-            record_sample(st, txn->method, SIPCODE_TIMING_PROVISIONAL, dt);
-        } else if (code >= 200 && !(txn->flags & TXN_FINAL)) {
-            txn->flags |= TXN_FINAL | TXN_PROVISIONAL;
-            record_sample(st, txn->method, SIPCODE_TIMING_FINAL, dt);
-        }
-    }
-    count_reasons(st, m, code, method);
+        st->methods[op.method].by_code[code - CODE_MIN]++;
+    count_reasons(st, m, code, op.method);
+    submit_op(st, &op);
 }
 
 static void count_message(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
@@ -682,8 +633,8 @@ struct sipcode_stats *sipcode_stats_new(const struct sipcode_stats_config *cfg)
     st->frags = calloc(st->cfg.max_fragments, sizeof *st->frags);
     st->reasons = calloc(SIPCODE_STATS_MAX_REASONS, sizeof *st->reasons);
     if (!st->buckets || !st->frags || !st->reasons ||
-        !seen_init(&st->txns, st->cfg.max_transactions) ||
-        !seen_init(&st->resps, st->cfg.max_transactions)) {
+        !sipcode__seen_init(&st->txns, st->cfg.max_transactions, 1) ||
+        !sipcode__seen_init(&st->resps, st->cfg.max_transactions, 0)) {
         sipcode_stats_free(st);
         return NULL;
     }
@@ -705,8 +656,8 @@ void sipcode_stats_free(struct sipcode_stats *st)
     free(st->buckets);
     free(st->frags);
     free(st->reasons);
-    seen_free(&st->txns);
-    seen_free(&st->resps);
+    sipcode__seen_free(&st->txns);
+    sipcode__seen_free(&st->resps);
     free(st);
 }
 
@@ -728,14 +679,15 @@ enum sipcode_err sipcode_stats_add_packet(struct sipcode_stats *st, const uint8_
 
 void sipcode__stats_forget_all(struct sipcode_stats *st)
 {
-    seen_keep_after(&st->txns, UINT64_MAX);
-    seen_keep_after(&st->resps, UINT64_MAX);
+    sipcode__seen_clear(&st->txns);
+    sipcode__seen_clear(&st->resps);
 }
 
 void sipcode_stats_finish(struct sipcode_stats *st)
 {
     if (!st)
         return;
+    sipcode__stats_flush(st);
     sipcode__decode_finish(st);
     sipcode__stats_forget_all(st);
 }
