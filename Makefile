@@ -56,7 +56,7 @@ CLANG        ?= clang
 
 .PHONY: all check test unit cli-tests golden-tests live-tests respond-tests check-regen gen-tests \
         install-test regen sanitize install uninstall bench bench-capture bench-respond demo clean \
-        format deps fuzz fuzz-replay fuzz-smoke
+        format deps check-deps fuzz fuzz-replay fuzz-smoke
 
 all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
 
@@ -130,7 +130,12 @@ check-regen: $(GEN) $(BUILD)/gen_warn $(BUILD)/gen_q850
 	 { echo "check-regen: FAILED: lib/semantics/q850_data.c differs from data/q850*.txt; run 'make regen'"; exit 1; }
 
 # ---- tests ----------------------------------------------------------------
+# The build's packages for make and make demo; the tests' ones (perl,
+# promtool, SIPp) only for make check, so the quick start stays small.
 deps:
+	@sh tools/deps.sh build-tools
+
+check-deps:
 	@sh tools/deps.sh check-tools
 
 unit: $(UNIT)
@@ -159,7 +164,7 @@ respond-tests: $(SIPCODE)
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
 
-check: deps check-regen gen-tests unit cli-tests golden-tests live-tests respond-tests fuzz-replay \
+check: check-deps deps check-regen gen-tests unit cli-tests golden-tests live-tests respond-tests fuzz-replay \
        install-test
 	@echo "make check: all test suites passed"
 
