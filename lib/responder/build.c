@@ -252,6 +252,7 @@ static void put_top_via(struct out *o, const char *v, size_t len,
 /* Header fields of the request the reply copies, found in one pass. */
 struct copied {
     const struct sipcode_header *from, *to, *call_id, *cseq;
+    const struct sipcode_header *timestamp;
     const struct sipcode_header *require[8];
     size_t require_count;
 };
@@ -284,6 +285,8 @@ static void find_copied(const struct sipcode_message *msg, struct copied *c)
                 c->require[c->require_count++] = h;
             break;
         default:
+            if (!c->timestamp && name_is(h->name.ptr, h->name.len, "timestamp"))
+                c->timestamp = h;
             break;
         }
     }
@@ -468,6 +471,13 @@ static void build_once(const char *buf, const struct sipcode_message *msg,
     put(o, "\r\nCSeq: ", 8);
     put_slice(o, c->cseq->value);
     put(o, "\r\n", 2);
+    /* RFC 3261 8.2.6.1: a 100 copies the request's Timestamp (the UAC
+     * measures the round trip with it) */
+    if (code == 100 && c->timestamp && msg->is_request) {
+        put(o, "Timestamp: ", 11);
+        put_slice(o, c->timestamp->value);
+        put(o, "\r\n", 2);
+    }
 
     n = sipcode_response_headers(code, msg->cseq_method.ptr, msg->cseq_method.len, rules,
                                  sizeof rules / sizeof *rules);

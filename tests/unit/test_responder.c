@@ -276,6 +276,17 @@ static void to_tag_rules(void)
     opts_init(&o, 100);
     CHECK_INT(sipcode_build_reply(r.buf, &r.m, &o, out, sizeof out, &needed, NULL), SIPCODE_OK);
     CHECK(strstr(out, "\r\nTo: Bob <sip:bob@example.com>\r\n") != NULL);
+    CHECK(strstr(out, "Timestamp") == NULL);
+    /* RFC 3261 8.2.6.1: a 100 copies Timestamp; other codes do not */
+    CHECK(parse_req(&r, "INVITE sip:x@b SIP/2.0\r\n"
+                        "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK9\r\n"
+                        "From: <sip:a@b>;tag=1\r\nTo: <sip:x@b>\r\nCall-ID: c9\r\n"
+                        "timestamp: 54.2 0.5\r\nCSeq: 2 INVITE\r\nContent-Length: 0\r\n\r\n"));
+    CHECK_INT(sipcode_build_reply(r.buf, &r.m, &o, out, sizeof out, &needed, NULL), SIPCODE_OK);
+    CHECK(strstr(out, "\r\nTimestamp: 54.2 0.5\r\n") != NULL);
+    opts_init(&o, 180);
+    CHECK_INT(sipcode_build_reply(r.buf, &r.m, &o, out, sizeof out, &needed, NULL), SIPCODE_OK);
+    CHECK(strstr(out, "Timestamp") == NULL);
 }
 
 static void mandatory_headers(void)
