@@ -232,6 +232,27 @@ for listen in 127.0.0.1:0 '[::1]:0'; do
     [ "$rc" -eq 0 ] && pass || fail "--listen $listen: exit $rc: $(cat "$TMP/listen.err")"
     json_eval "--listen $listen final report" "$TMP/listen.out" "$EXPECT"
 done
+# ---- a scrape allocates nothing: 1 scrape and 21 scrapes cost the same mallocs ---------
+# (not under ASan, which replaces malloc itself)
+if ! ldd "$SIPCODE" 2>/dev/null | grep -q libasan && "${CC:-cc}" -shared -fPIC -O2 -o "$TMP/count_alloc.so" "$ROOT/tests/live/count_alloc.c"; then
+    for n in 1 21; do
+        P=$(free_port)
+        ALLOC_COUNT_FILE="$TMP/allocs.$n" LD_PRELOAD="$TMP/count_alloc.so" "$SIPCODE" stats -i lo -f "udp port $P" --listen 127.0.0.1:0 --format json >"$TMP/alloc.out" 2>"$TMP/alloc.err" &
+        pid=$!
+        pids+=("$pid")
+        wait_line "$TMP/alloc.err" '^sipcode: capturing' || fail "allocation count: capture did not start: $(cat "$TMP/alloc.err")"
+        A=$(grep -oE 'http://[^/]+' "$TMP/alloc.err" | head -1 | sed 's|http://||')
+        for ((k = 0; k < n; k++)); do scrape alloc "$A" /metrics; done
+        kill -TERM "$pid"
+        finish "$pid" 5
+    done
+    a1=$(cat "$TMP/allocs.1" 2>/dev/null)
+    a21=$(cat "$TMP/allocs.21" 2>/dev/null)
+    [ -n "$a1" ] && [ -n "$a21" ] && [ "$a1" -gt 0 ] && [ "$a21" -eq "$a1" ] && pass || fail "allocations: $a1 with 1 scrape, $a21 with 21 (a scrape must not allocate)"
+elif ! ldd "$SIPCODE" 2>/dev/null | grep -q libasan; then
+    fail "could not build tests/live/count_alloc.c"
+fi
+
 # a port already taken: one error line, exit 3
 T=$(free_port tcp)
 perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => shift, Listen => 1, ReuseAddr => 1) or die; print "ready\n"; $| = 1; sleep 10' "$T" >"$TMP/holder" &
