@@ -57,15 +57,35 @@ static inline uint32_t *sipcode__seen_aux(struct seen_table *t, size_t slot)
     return &t->buckets[slot / SEEN_WAYS].aux[slot % SEEN_WAYS];
 }
 
+/* gcc 12 deems a function of prefetches alone free of side effects and
+ * deletes calls to it that were not inlined early: force them inline. */
+#if defined(__GNUC__)
+#define SEEN_INLINE static inline __attribute__((always_inline))
+#else
+#define SEEN_INLINE static inline
+#endif
+
 /* Starts loading key's bucket, for a lookup a little later. */
-static inline void sipcode__seen_prefetch(const struct seen_table *t, uint64_t key)
+SEEN_INLINE void sipcode__seen_prefetch(const struct seen_table *t, uint64_t key)
 {
 #if defined(__GNUC__)
     const struct seen_bucket *b = &t->buckets[(size_t)key & t->mask];
     __builtin_prefetch(b->keys);
     __builtin_prefetch(b->stamp);
-    if (t->first_ts) /* a bucket's 8 times fill one line */
-        __builtin_prefetch(&t->first_ts[((size_t)key & t->mask) * SEEN_WAYS]);
+#else
+    (void)t;
+    (void)key;
+#endif
+}
+
+/* The same for a table with first_ts (a bucket's 8 times fill one line). */
+SEEN_INLINE void sipcode__seen_prefetch_times(const struct seen_table *t, uint64_t key)
+{
+#if defined(__GNUC__)
+    const struct seen_bucket *b = &t->buckets[(size_t)key & t->mask];
+    __builtin_prefetch(b->keys);
+    __builtin_prefetch(b->stamp);
+    __builtin_prefetch(&t->first_ts[((size_t)key & t->mask) * SEEN_WAYS]);
 #else
     (void)t;
     (void)key;

@@ -292,7 +292,7 @@ static void count_request(struct sipcode_stats *st, const struct sipcode_message
     op.txn_key = 0;
     op.ts = ts;
     op.code = 0;
-    sipcode__seen_prefetch(&st->txns, op.key);
+    sipcode__seen_prefetch_times(&st->txns, op.key);
     op.method = method_index(st, name, 1);
     st->c.requests++;
     if (op.method == NO_METHOD)
@@ -326,7 +326,7 @@ static void count_response(struct sipcode_stats *st, const struct sipcode_messag
     op.aux = 0;
     /* both lookups miss the cache on a busy link: start them now */
     sipcode__seen_prefetch(&st->resps, op.key);
-    sipcode__seen_prefetch(&st->txns, op.txn_key);
+    sipcode__seen_prefetch_times(&st->txns, op.txn_key);
     op.method = method_index(st, m->cseq_method, 1);
     st->c.responses++;
     st->codes[code - CODE_MIN]++;
