@@ -28,7 +28,7 @@ extern "C" {
     X(SIPCODE_EINVAL, 7, "invalid argument")                                   \
     X(SIPCODE_EVERSION, 8, "protocol version is not SIP/2.0")                  \
     X(SIPCODE_ELIMIT, 9, "more items than the caller's array or a parser limit allows")         \
-    X(SIPCODE_EAMPLIFY, 10, "reply would be larger than the request it answers")
+    X(SIPCODE_EAMPLIFY, 10, "reply would outgrow the request it answers")
 
 enum sipcode_err {
 #define SIPCODE_AS_ENUM(name, num, text) name = num,

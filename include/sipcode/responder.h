@@ -92,6 +92,8 @@ struct sipcode_reply_style {
 struct sipcode_rule {
     struct sipcode_plan_text method; /* empty: any method; else exact, case-sensitive */
     struct sipcode_plan_text user;   /* empty: any; "abc*" a prefix; else the exact user */
+    int auth;                        /* 1: only requests with Authorization or
+                                        Proxy-Authorization; -1: only without; 0: any */
     enum sipcode_rule_action action;
     int code;
     struct sipcode_mix_entry mix[SIPCODE_PLAN_MAX_MIX];
@@ -172,6 +174,14 @@ enum sipcode_err sipcode_reason_for_code(const char *spec, size_t spec_len, int 
 
 /* ---- the builder -------------------------------------------------------------------- */
 
+/* Bytes a UDP reply may exceed its request by. A correct reply must add
+ * some: the To tag, received= and the rport value of RFC 3581, and for a
+ * 401/407 a Digest challenge; a bare REGISTER or CANCEL is smaller than its
+ * 401 or 481. Optional fields (Warning, Reason, Server) are dropped first, so
+ * a reply grows by at most this much over what it answers: no reflection
+ * amplification beyond request + 256 bytes. */
+#define SIPCODE_REPLY_SLACK 256u
+
 /* Which optional header fields the builder may drop to stay within
  * max_len; in this order. */
 enum sipcode_reply_flag {
@@ -200,7 +210,8 @@ struct sipcode_reply_options {
     long retry_after;                  /* seconds; -1: only 503 gets none either */
     const struct sipcode_addr *source; /* where the request came from (received/rport) */
     const struct sipcode_addr *local;  /* our address (default Contact); may be NULL */
-    size_t max_len;                    /* UDP: largest reply allowed; 0 = no limit */
+    size_t max_len;                    /* UDP: largest reply allowed (the request's
+                                          length + SIPCODE_REPLY_SLACK); 0 = no limit */
     unsigned flags;                    /* enum sipcode_reply_flag */
 };
 

@@ -566,8 +566,8 @@ enum sipcode_err sipcode_build_reply(const char *buf, const struct sipcode_messa
         o.cap = cap;
         o.len = 0;
         build_once(buf, msg, &c, opt, phrase, phrase_len, drop, &o);
-        /* RFC 3261 18.1.1 spirit, issue #6: over UDP never answer with more
-         * bytes than were asked with (no reflection amplification) */
+        /* over UDP a reply may not outgrow its request by more than the
+         * caller's bound (SIPCODE_REPLY_SLACK): no reflection amplification */
         if (!(opt->flags & SIPCODE_REPLY_UDP) || !opt->max_len || o.len <= opt->max_len)
             break;
     }
@@ -703,7 +703,6 @@ enum sipcode_err sipcode_build_bad_request(const char *buf, size_t len,
     o = *opt;
     o.code = 400;
     o.source = NULL; /* the Via is not trusted: copied as it is */
-    o.max_len = len;
     err = sipcode_build_reply(buf, &m, &o, out, cap, needed, NULL);
     if (err)
         return err;

@@ -343,7 +343,7 @@ static void base_options(struct loop *L, const struct ctx *x, struct sipcode_rep
     o->realm_len = p->realm.len;
     if (x->conn < 0) {
         o->flags = SIPCODE_REPLY_UDP;
-        o->max_len = x->request_len;
+        o->max_len = x->request_len + SIPCODE_REPLY_SLACK;
     }
 }
 
@@ -419,7 +419,7 @@ static void handle_cancel(struct loop *L, const struct ctx *x, const char *buf,
                 base_options(L, x, &o, tag, tag_len);
                 o.code = 487;
                 o.source = NULL;
-                o.max_len = x->conn < 0 ? reqlen : 0;
+                o.max_len = x->conn < 0 ? reqlen + SIPCODE_REPLY_SLACK : 0;
                 n = build(L, L->scratch, &m, &o);
                 if (n) {
                     if (sipcode_txn_replace_pending(L->txn, v->invite, 487, L->reply, n,

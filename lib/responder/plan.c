@@ -272,6 +272,14 @@ static int rule_matches(const struct sipcode_rule *r, const struct sipcode_messa
         } else if (user.len != r->user.len || memcmp(user.ptr, r->user.text, user.len) != 0)
             return 0;
     }
+    if (r->auth) {
+        /* credentials present, checked or not: lets a rules file answer the
+         * first REGISTER 401 and the retried one 200 (RFC 3261 22.2) */
+        int has = sipcode_message_find(req, "Authorization", 13, NULL) != NULL ||
+                  sipcode_message_find(req, "Proxy-Authorization", 19, NULL) != NULL;
+        if (has != (r->auth > 0))
+            return 0;
+    }
     return 1;
 }
 
@@ -496,7 +504,7 @@ static enum sipcode_err parse_line(const char *line, size_t len, struct sipcode_
         size_t k;
         static const char *const keys[] = {"method", "user",    "code",   "dial",
                                            "mix",    "delay",   "ring",   "reason",
-                                           "warning", "phrase", "retry-after"};
+                                           "warning", "phrase", "retry-after", "auth"};
         while (i < len && is_space(line[i]))
             i++;
         if (i == len || line[i] == '#')
@@ -585,6 +593,14 @@ static enum sipcode_err parse_line(const char *line, size_t len, struct sipcode_
             if (err)
                 return at_value(err, &w, diag);
             set_text(&r->style.phrase, &w);
+            break;
+        case 11:
+            if (w.value_len == 3 && memcmp(w.value, "yes", 3) == 0)
+                r->auth = 1;
+            else if (w.value_len == 2 && memcmp(w.value, "no", 2) == 0)
+                r->auth = -1;
+            else
+                return bad(diag, w.value_at, SIPCODE_EMALFORMED, "auth is yes or no");
             break;
         default: {
             size_t at = 0;

@@ -820,15 +820,27 @@ json_eval "respond table full" '$j->{stateless} == 2 && $j->{responses}{200} == 
 awk 'BEGIN{RS="=====\n"; ORS=""} NR==2' "$TMP/stateless.out" >"$TMP/s2"
 awk 'BEGIN{RS="=====\n"; ORS=""} NR==3' "$TMP/stateless.out" >"$TMP/s3"
 cmp -s "$TMP/s2" "$TMP/s3" && grep -q '^To: .*;tag=' "$TMP/s2" && pass || fail "respond stateless: retransmission got another reply"
-# UDP: no reply larger than the request; a small OPTIONS cannot take a 401 with a
-# 100-byte realm, and a long Warning is left out before anything else
-realm=$(printf 'r%.0s' $(seq 100))
-printf 'OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP 127.0.0.1:$LPORT;branch=z9hG4bKamp\r\nf: <sip:c@d>;tag=1\r\nt: <sip:a@b>\r\ni: amp\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n' >"$TMP/small.sip"
-respond_run amplify --code 401 --realm "$realm" -- "$TMP/small.sip"
+# UDP: a reply outgrows its request by at most SIPCODE_REPLY_SLACK (256) bytes:
+# what the RFCs make it add (To tag, received, rport, a Digest challenge) fits,
+# more does not, and the optional Warning is left out first
+# options take at most 127 bytes; a 127-byte realm plus received/rport for a
+# Via from elsewhere outgrows this 144-byte OPTIONS by more than 256 bytes
+long=$(printf 'r%.0s' $(seq 127))
+printf 'OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP 127.0.0.9:5;branch=z9hG4bKamp;rport\r\nf: <sip:c@d>;tag=1\r\nt: <sip:a@b>\r\ni: amp\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n' >"$TMP/small.sip"
+respond_run amplify --code 401 --realm "$long" -- "$TMP/small.sip"
 json_eval "respond amplification" '$j->{dropped}{amplification} == 1 && !exists $j->{responses}{401}'
 grep -qx "NO REPLY" "$TMP/amplify.out" && pass || fail "respond amplification: a reply was sent"
-respond_run warning --warning '399 sipcode "a warning far too long to fit in the reply to this request, which is not very large"' -- "$TMP/opt1.sip"
-grep -q '^SIP/2.0 200 OK' "$TMP/warning.out" && ! grep -q '^Warning' "$TMP/warning.out" && pass || fail "respond: the Warning should have been left out: $(cat "$TMP/warning.out")"
+# a 401 with a 60-byte realm fits, once the optional Warning is left out
+respond_run warning --code 401 --realm "${long:0:60}" --warning "399 sipcode \"${long:0:110}\"" -- "$TMP/small.sip"
+grep -q '^SIP/2.0 401 Unauthorized' "$TMP/warning.out" && ! grep -q '^Warning' "$TMP/warning.out" && pass || fail "respond: the Warning should have been left out: $(cat "$TMP/warning.out")"
+# the smallest legal requests still get their answers: a bare REGISTER its 401
+# challenge, a bare CANCEL (RFC 3261 9.1 fields only) that matches nothing its 481
+printf 'REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKreg;rport\r\nMax-Forwards: 70\r\nFrom: <sip:u@127.0.0.1>;tag=1\r\nTo: <sip:u@127.0.0.1>\r\nCall-ID: reg@x\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n' >"$TMP/reg.sip"
+respond_run bare_register --code 401 -- "$TMP/reg.sip"
+grep -q '^SIP/2.0 401 Unauthorized' "$TMP/bare_register.out" && grep -q '^WWW-Authenticate: Digest ' "$TMP/bare_register.out" && pass || fail "respond: a bare REGISTER got no 401: $(cat "$TMP/bare_register.out")"
+printf 'CANCEL sip:nobody@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKab;rport\r\nMax-Forwards: 70\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\nTo: <sip:nobody@127.0.0.1>\r\nCall-ID: c1@x\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n' >"$TMP/cancel.sip"
+respond_run bare_cancel -- "$TMP/cancel.sip"
+grep -q '^SIP/2.0 481 ' "$TMP/bare_cancel.out" && pass || fail "respond: a bare CANCEL got no 481: $(cat "$TMP/bare_cancel.out")"
 # --delay and --ring: 100 and 180 at once, the final after the delay
 respond_run delay --method INVITE=486 --ring 180 --delay 300 -- "$TMP/invite.sip"
 grep -q '^SIP/2.0 100 Trying' "$TMP/delay.out" && pass || fail "respond --delay: no 100 Trying first: $(head -1 "$TMP/delay.out")"

@@ -527,6 +527,45 @@ static void plan_precedence(void)
     CHECK_INT(c.ring_count, 0);
 }
 
+/* auth=yes|no: the retried REGISTER (with credentials) gets another answer */
+static void plan_auth(void)
+{
+    static const char rules[] = "method=REGISTER auth=yes code=200\n"
+                                "method=REGISTER auth=no code=401\n";
+    static const char *const extra[] = {"", "Authorization: Digest username=\"u\"\r\n",
+                                        "proxy-authorization: Digest username=\"u\"\r\n"};
+    static const int want[] = {401, 200, 200};
+    struct sipcode_plan p;
+    struct sipcode_diag d;
+    unsigned line = 0;
+    size_t i;
+    sipcode_plan_init(&p);
+    p.default_code = 603;
+    CHECK_INT(sipcode_plan_parse_rules(&p, rules, strlen(rules), &line, &d), SIPCODE_OK);
+    CHECK_INT(p.rules[0].auth, 1);
+    CHECK_INT(p.rules[1].auth, -1);
+    for (i = 0; i < 3; i++) {
+        char text[512];
+        struct req r;
+        struct sipcode_choice c;
+        snprintf(text, sizeof text,
+                 "REGISTER sip:h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKa\r\n"
+                 "From: <sip:u@h>;tag=1\r\nTo: <sip:u@h>\r\nCall-ID: c\r\nCSeq: %zu REGISTER\r\n"
+                 "%sContent-Length: 0\r\n\r\n",
+                 i + 1, extra[i]);
+        if (!parse_req(&r, text)) {
+            TEST_FAIL_AT("cannot parse REGISTER %zu", i);
+            return;
+        }
+        sipcode_plan_choose(&p, &r.m, NULL, &c);
+        CHECK_INT(c.code, want[i]);
+    }
+    line = 0;
+    CHECK_INT(sipcode_plan_parse_rules(&p, "code=200 auth=maybe\n", 20, &line, &d),
+              SIPCODE_EMALFORMED);
+    CHECK_INT(line, 1);
+}
+
 static void rules_file_errors(void)
 {
     static const struct {
@@ -990,6 +1029,7 @@ static const struct test_case responder_tests[] = {
     {"responder_no_space_and_amplification", no_space_and_amplification},
     {"responder_version_505_and_bad_request", version_505_and_bad_request},
     {"responder_plan_precedence", plan_precedence},
+    {"responder_plan_auth", plan_auth},
     {"responder_rules_file_errors", rules_file_errors},
     {"responder_mix_distribution", mix_distribution},
     {"responder_txn_timer_g_until_h", txn_timer_g_until_h},
