@@ -54,7 +54,7 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 
-.PHONY: all check test unit cli-tests golden-tests live-tests respond-tests check-regen gen-tests \
+.PHONY: all check test unit cli-tests golden-tests sample-test live-tests respond-tests check-regen gen-tests \
         install-test regen sanitize install uninstall bench bench-capture bench-respond demo clean \
         format deps check-deps fuzz fuzz-replay fuzz-smoke
 
@@ -164,7 +164,7 @@ respond-tests: $(SIPCODE)
 install-test: deps all
 	BUILD=$(BUILD) CC="$(CC)" bash tests/install/run.sh
 
-check: check-deps deps check-regen gen-tests unit cli-tests golden-tests live-tests respond-tests fuzz-replay \
+check: check-deps deps check-regen gen-tests unit cli-tests golden-tests sample-test live-tests respond-tests fuzz-replay \
        install-test
 	@echo "make check: all test suites passed"
 
@@ -233,7 +233,23 @@ uninstall:
 # ---- the rest -------------------------------------------------------------
 demo: deps $(SIPCODE)
 	$(SIPCODE) explain 486
-	$(SIPCODE) list
+	$(SIPCODE) stats samples/sample.pcap
+
+# The bundled sample: what the generator writes for its seed and size, and
+# sipcode stats agrees with the generator's ground truth on it.
+SAMPLE_ARGS := --seed 5 --size-kb 250
+$(BUILD)/gen_capture: bench/capture/gen_capture.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+
+sample-test: $(SIPCODE) $(BUILD)/gen_capture
+	@mkdir -p $(BUILD)/sample
+	$(BUILD)/gen_capture $(SAMPLE_ARGS) $(BUILD)/sample/sample.pcap $(BUILD)/sample/sample.truth.json
+	@cmp samples/sample.pcap $(BUILD)/sample/sample.pcap && \
+	 cmp samples/sample.truth.json $(BUILD)/sample/sample.truth.json || \
+	 { echo "sample-test: samples/ differs from the generator's output; regenerate with: $(BUILD)/gen_capture $(SAMPLE_ARGS) samples/sample.pcap samples/sample.truth.json"; exit 1; }
+	$(SIPCODE) stats --format json samples/sample.pcap >$(BUILD)/sample/stats.json
+	perl bench/capture/check_truth.pl samples/sample.truth.json $(BUILD)/sample/stats.json
 
 bench: $(STATIC_LIB)
 	bash bench/run.sh

@@ -2,7 +2,7 @@
  * and the exact ground truth of what it holds. Plain C, no libpcap; the same
  * bytes for the same seed and size on every machine.
  *
- *   gen_capture [--seed N] [--size-mb N] OUT.pcap TRUTH.json
+ *   gen_capture [--seed N] [--size-mb N | --size-kb N] OUT.pcap TRUTH.json
  *
  * The traffic: calls, registrations, OPTIONS pings, subscriptions with
  * NOTIFY (a message/sipfrag body holding a status line), MESSAGE, INFO,
@@ -1132,23 +1132,26 @@ static void write_truth(const char *path, uint64_t seed)
 int main(int argc, char **argv)
 {
     uint64_t seed = 0x5195C0DEull, target, t = 1700000000ull * 1000000000ull;
-    unsigned long size_mb = 1024;
+    unsigned long size_kb = 1024ul * 1024;
     int i, a = 1;
     while (a < argc && argv[a][0] == '-' && argv[a][1] == '-') {
         if (strcmp(argv[a], "--seed") == 0 && a + 1 < argc)
             seed = strtoull(argv[a + 1], NULL, 0);
         else if (strcmp(argv[a], "--size-mb") == 0 && a + 1 < argc)
-            size_mb = strtoul(argv[a + 1], NULL, 0);
+            size_kb = strtoul(argv[a + 1], NULL, 0) * 1024;
+        else if (strcmp(argv[a], "--size-kb") == 0 && a + 1 < argc)
+            size_kb = strtoul(argv[a + 1], NULL, 0);
         else
             break;
         a += 2;
     }
-    if (argc - a != 2 || size_mb == 0) {
-        fprintf(stderr, "usage: gen_capture [--seed N] [--size-mb N] OUT.pcap TRUTH.json\n");
+    if (argc - a != 2 || size_kb == 0) {
+        fprintf(stderr,
+                "usage: gen_capture [--seed N] [--size-mb N | --size-kb N] OUT.pcap TRUTH.json\n");
         return 2;
     }
     rng_state = seed ? seed : 1;
-    target = (uint64_t)size_mb << 20;
+    target = (uint64_t)size_kb << 10;
     if (!(outf = fopen(argv[a], "wb")))
         die(argv[a]);
     obuf = xmalloc(OBUF);
