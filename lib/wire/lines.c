@@ -276,17 +276,19 @@ static inline unsigned phrase_stops(__m128i v)
 
 /* The rest of a strict status line's phrase from q, for lines whose
  * phrase holds more than plain bytes (UTF-8, or a fault): the fast path
- * hands over here by a tail call, so that it stays a leaf that saves no
- * registers. Anything but plain bytes and well-formed UTF-8 up to CRLF goes
- * to the general parser, which alone decides errors. */
+ * hands over here by a tail call (six arguments, all in registers), so
+ * that it stays a leaf. Anything but plain bytes and well-formed UTF-8 up
+ * to CRLF goes to the general parser, which alone decides errors. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static enum sipcode_err
 status_line_phrase(const char *buf, size_t len, struct sipcode_status_line *out, size_t *used,
-                   struct sipcode_diag *diag, const unsigned char *q, int code)
+                   struct sipcode_diag *diag, const unsigned char *q)
 {
     const unsigned char *const p = (const unsigned char *)buf;
+    /* the code again, rather than a seventh argument */
+    const int code = (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
     const unsigned char *const end = p + (len < SIPCODE_MAX_LINE ? len : SIPCODE_MAX_LINE);
     for (;;) {
         while (q < end && phrase_plain[*q])
@@ -383,7 +385,7 @@ enum sipcode_err sipcode_parse_status_line(const char *buf, size_t len, unsigned
 stop:
 #endif
     if (end - q < 2 || q[0] != '\r' || q[1] != '\n')
-        return status_line_phrase(buf, len, out, used, diag, q, code);
+        return status_line_phrase(buf, len, out, used, diag, q);
     out->version_major = 2;
     out->version_minor = 0;
     out->code = code;
