@@ -28,6 +28,7 @@ CFLAGS      ?= -O2 -g
 ALL_CFLAGS  := -std=c11 $(WARN) $(CFLAGS) -Iinclude
 LDFLAGS     ?=
 PCAP_LIBS   ?= -lpcap
+THREAD_LIBS ?= -pthread
 
 LIB_SRC     := $(wildcard lib/core/*.c lib/registry/*.c lib/wire/*.c lib/semantics/*.c \
                  lib/capture/*.c lib/responder/*.c)
@@ -73,16 +74,16 @@ $(STATIC_LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(SHARED_LIB): $(LIB_PIC)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(THREAD_LIBS)
 	ln -sf libsipcode.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libsipcode.so
 
 # The command links the static library: it runs from the build tree as is.
 $(SIPCODE): $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PCAP_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PCAP_LIBS) $(THREAD_LIBS)
 
 $(UNIT): $(TEST_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB) $(PCAP_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(STATIC_LIB) $(PCAP_LIBS) $(THREAD_LIBS)
 
 $(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += -Ilib/registry -Ilib/wire -Ilib/semantics -Ilib/capture -Ilib/responder -DSIPCODE_SOURCE_DIR='"$(CURDIR)"'
 
@@ -150,8 +151,9 @@ cli-tests: $(SIPCODE) $(BUILD)/gen_pcap
 	SIPCODE=$(SIPCODE) GEN_PCAP=$(BUILD)/gen_pcap PCAP_DIR=$(BUILD)/pcap bash tests/cli/run.sh
 
 # The committed captures in tests/pcap/golden/ and their expected output.
-golden-tests: $(SIPCODE) $(BUILD)/gen_pcap
-	SIPCODE=$(SIPCODE) GEN_PCAP=$(BUILD)/gen_pcap bash tests/pcap/run-golden.sh
+golden-tests: $(SIPCODE) $(BUILD)/gen_pcap $(BUILD)/gen_capture
+	SIPCODE=$(SIPCODE) GEN_PCAP=$(BUILD)/gen_pcap GEN_CAPTURE=$(BUILD)/gen_capture \
+	  bash tests/pcap/run-golden.sh
 
 # Live capture on the loopback interface: needs root or CAP_NET_RAW (CI runs as root).
 live-tests: $(SIPCODE)
@@ -180,7 +182,7 @@ sanitize:
 # 'make check'; 'make fuzz' builds the real libFuzzer targets with clang.
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC_LIB) $(PCAP_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC_LIB) $(PCAP_LIBS) $(THREAD_LIBS)
 
 fuzz-replay: $(FUZZ_REPLAY)
 	@for t in $(FUZZ_TARGETS); do \
@@ -190,7 +192,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o $@ fuzz/fuzz_$*.c $(LIB_SRC) $(PCAP_LIBS)
+	  -fno-sanitize-recover=all -o $@ fuzz/fuzz_$*.c $(LIB_SRC) $(PCAP_LIBS) $(THREAD_LIBS)
 
 # New inputs go to build/, so fuzzing never dirties the committed corpus;
 # 'cp build/fuzz/corpus/T/* fuzz/corpus/T/' keeps the interesting ones.

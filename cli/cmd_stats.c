@@ -743,6 +743,7 @@ struct stats_opts {
     int progress;                  /* -1 auto (stderr is a terminal), 0 never, 1 always */
     uint16_t ports[SIPCODE_STATS_MAX_PORTS];
     size_t port_count;
+    unsigned threads; /* 0: one per online CPU */
 };
 
 static void report(struct cli *cli, const struct stats_opts *o, const struct file_stats *files,
@@ -772,6 +773,15 @@ static void report(struct cli *cli, const struct stats_opts *o, const struct fil
 }
 
 /* ---- files --------------------------------------------------------------------- */
+
+/* The default for --threads. */
+static unsigned online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > SIPCODE_MAX_THREADS ? SIPCODE_MAX_THREADS : (unsigned)n;
+}
 
 /* The progress bar on stderr: bytes read of the file's size, at most ten
  * redraws a second, erased when the file is done. */
@@ -863,6 +873,7 @@ static int run_files(struct cli *cli, const struct stats_opts *o, struct file_st
         memset(&ropt, 0, sizeof ropt);
         memset(&pg, 0, sizeof pg);
         ropt.filter = o->filter;
+        ropt.threads = o->threads ? o->threads : online_cpus();
         if (!is_stdin && o->progress != 0 && (o->progress == 1 || isatty(fileno(stderr))) &&
             stat(files[k].path, &sb) == 0 && S_ISREG(sb.st_mode)) {
             pg.name = name;
@@ -1168,6 +1179,19 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
                 return cli_usage_error("--port", "at most %d ports", SIPCODE_STATS_MAX_PORTS);
             }
             o.ports[o.port_count++] = (uint16_t)port;
+        } else if ((m = cli_match_option(argc, argv, &i, "--threads", 0, &v)) != 0) {
+            char *end;
+            long n;
+            if (m < 0)
+                goto usage;
+            errno = 0;
+            n = strtol(v, &end, 10);
+            if (errno || end == v || *end || n < 1 || n > SIPCODE_MAX_THREADS) {
+                free(files);
+                return cli_usage_error("--threads", "'%s' is not a number of threads (1..%d)", v,
+                                       SIPCODE_MAX_THREADS);
+            }
+            o.threads = (unsigned)n;
         } else if (cli_match_option(argc, argv, &i, "--progress", 0, NULL)) {
             o.progress = 1;
         } else if (cli_match_option(argc, argv, &i, "--no-progress", 0, NULL)) {

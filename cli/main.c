@@ -77,6 +77,8 @@ static const char usage_stats[] =
     "      --progress        progress bar on stderr even when not a terminal\n"
     "      --no-progress     no progress bar (default: on when stderr is a\n"
     "                        terminal and the input a regular file)\n"
+    "      --threads N       parse pcap files with N threads (default: one per\n"
+    "                        CPU); the counts are the same for any N\n"
     "\n"
     "Exit status: 0 success, 1 rejected (not a code, nothing found),\n"
     "2 usage error (or a bad stats filter), 3 I/O error (or an interface that\n"

@@ -1,7 +1,8 @@
 /* Fuzz target for the direct pcap reader (lib/capture/pcap_file.c): the
- * input is written to a file and read twice, in place and through libpcap.
- * Property: both give the same return code, result (records, bytes, link
- * type, truncated), error text and counters, whatever the bytes; nothing
+ * input is written to a file and read three times: in place, in place with
+ * three threads, and through libpcap. Property: all give the same return
+ * code, result (records, bytes, link type, truncated), error text and
+ * counters, whatever the bytes; nothing
  * is read past the file (ASan) and everything is freed. The file is a
  * classic pcap header followed by the input, so most inputs reach the
  * record reader: the first input byte picks byte order, time-stamp unit,
@@ -30,8 +31,10 @@ struct outcome {
     struct sipcode_stats_counters c;
 };
 
+/* direct: 0 libpcap, 1 in place, N > 1 in place with N threads */
 static int read_with(int direct, const char *path, struct outcome *o)
 {
+    struct sipcode_read_options opt;
     struct sipcode_stats_config cfg = {0};
     struct sipcode_stats *st;
     cfg.max_flows = 8;
@@ -41,8 +44,11 @@ static int read_with(int direct, const char *path, struct outcome *o)
     if (!st)
         return 0;
     memset(o, 0, sizeof *o);
-    o->err = direct ? sipcode_stats_read_file(st, path, &o->res, o->errbuf, sizeof o->errbuf)
-                    : sipcode__read_libpcap(st, path, NULL, &o->res, o->errbuf, sizeof o->errbuf);
+    memset(&opt, 0, sizeof opt);
+    opt.threads = (unsigned)direct;
+    o->err = direct
+                 ? sipcode_stats_read_file_ex(st, path, &opt, &o->res, o->errbuf, sizeof o->errbuf)
+                 : sipcode__read_libpcap(st, path, NULL, &o->res, o->errbuf, sizeof o->errbuf);
     sipcode_stats_finish(st);
     sipcode_stats_get_counters(st, &o->c);
     sipcode_stats_free(st);
@@ -60,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const uint32_t linktypes[] = {1, 0, 113, 228, 229, 276, 101, 147};
     static const uint32_t snaplens[] = {65535, 0, 100, 262144, 1u << 31, 2000, 64, 9000};
-    struct outcome a, b;
+    struct outcome a, b, t;
     uint8_t hdr[24];
     char path[64];
     FILE *f;
@@ -69,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     big = data[0] & 1;
     le32(hdr, data[0] & 2 ? 0xa1b23c4du : 0xa1b2c3d4u, big);
-    hdr[big ? 1 : 0] = 2, hdr[big ? 0 : 1] = 0;     /* version major 2 */
-    hdr[big ? 3 : 2] = 4, hdr[big ? 2 : 3] = 0;     /* minor 4 */
+    hdr[big ? 1 : 0] = 2, hdr[big ? 0 : 1] = 0; /* version major 2 */
+    hdr[big ? 3 : 2] = 4, hdr[big ? 2 : 3] = 0; /* minor 4 */
     memset(hdr + 8, 0, 8);
     le32(hdr + 16, snaplens[(data[0] >> 2) & 7], big);
     le32(hdr + 20, linktypes[(data[0] >> 5) & 7], big);
@@ -84,13 +90,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unlink(path);
         return 0;
     }
-    if (fclose(f) != 0 || !read_with(1, path, &a) || !read_with(0, path, &b)) {
+    if (fclose(f) != 0 || !read_with(1, path, &a) || !read_with(0, path, &b) ||
+        !read_with(3, path, &t)) {
         unlink(path);
         return 0;
     }
     unlink(path);
     if (a.err != b.err || memcmp(&a.res, &b.res, sizeof a.res) != 0 ||
         strcmp(a.errbuf, b.errbuf) != 0 || memcmp(&a.c, &b.c, sizeof a.c) != 0)
+        __builtin_trap();
+    if (a.err != t.err || memcmp(&a.res, &t.res, sizeof a.res) != 0 ||
+        strcmp(a.errbuf, t.errbuf) != 0 || memcmp(&a.c, &t.c, sizeof a.c) != 0)
         __builtin_trap();
     return 0;
 }

@@ -239,7 +239,13 @@ struct sipcode_read_options {
                                     in the file about every 1024 records or 1 MiB, and
                                     once at the end (not for standard input) */
     void *progress_arg;
+    unsigned threads; /* threads that parse, the calling one included: 0 or 1
+                         for the calling thread alone, at most
+                         SIPCODE_MAX_THREADS. Used for classic pcap files read
+                         in place; the results are the same for any number */
 };
+
+#define SIPCODE_MAX_THREADS 64
 
 /* sipcode_stats_read_file() with options. An expression that does not compile
  * is SIPCODE_EINVAL, with libpcap's text in errbuf, before any record is read. */

@@ -107,6 +107,33 @@ struct seen_op {
     uint64_t ts;
 };
 
+/* What counting needs of a parsed message (stats.c). Slices point into
+ * the message's bytes. */
+#define SUMMARY_REASONS 4
+
+struct msg_summary {
+    int is_request;
+    int code;                    /* a response's */
+    struct sipcode_slice method; /* the request's method, or a response's CSeq method */
+    uint64_t key;                /* the request's transaction, or the response */
+    uint64_t txn_key;            /* the transaction */
+    size_t reason_count;         /* Reason header fields counted (when they count) */
+    struct sipcode_slice reasons[SUMMARY_REASONS]; /* their values, when no more */
+    const struct sipcode_message *m;               /* for more; NULL once m is gone */
+};
+
+/* How a UDP payload counts. */
+enum datagram_kind { DGRAM_NON_SIP, DGRAM_KEEPALIVE, DGRAM_MALFORMED, DGRAM_MESSAGE };
+
+/* A datagram classified ahead of its turn: used when the decoder reaches
+ * exactly these bytes. */
+struct pre_parsed {
+    const uint8_t *payload;
+    size_t len;
+    enum datagram_kind kind;
+    struct msg_summary sum; /* when DGRAM_MESSAGE */
+};
+
 struct method_entry {
     char name[SIPCODE_STATS_METHOD_LEN + 1];
     size_t len;
@@ -181,8 +208,9 @@ struct sipcode_stats {
     struct reason_entry *reasons;
     size_t reason_count;
     struct seen_table txns, resps;
-    int defer;              /* 1: table work waits one message (see submit_op) */
-    struct seen_op pending; /* that work, when defer */
+    int defer;                    /* 1: table work waits one message (see submit_op) */
+    struct seen_op pending;       /* that work, when defer */
+    const struct pre_parsed *pre; /* the frame being decoded was classified ahead */
     struct flow **buckets;
     size_t bucket_mask, flow_count;
     struct flow *oldest, *newest;
@@ -194,13 +222,20 @@ struct sipcode_stats {
 
 /* stats.c */
 uint64_t sipcode__hash(uint64_t h, const void *p, size_t len);
+/* Classifies a UDP payload as the engine counts it, parsing into hdrs
+ * (MSG_HEADERS of them) and *m: pure, so any thread can run it. */
+enum datagram_kind sipcode__stats_classify(const uint8_t *p, size_t len, unsigned wire_flags,
+                                           struct sipcode_header *hdrs, struct sipcode_message *m);
+/* Fills *sum from m; 0 when it needs m later (more Reason fields than
+ * SUMMARY_REASONS). */
+int sipcode__stats_summarize(const struct sipcode_message *m, struct msg_summary *sum);
 void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t len, uint64_t ts);
 /* Frames the stream bytes p[0..len) of f (its buffer, or a segment read in
  * place when the buffer is empty): returns the bytes consumed; the rest
  * waits for more. force: parse even where the answer cannot have changed
  * (before the bytes are dropped). */
-size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uint8_t *p,
-                             size_t len, uint64_t ts, int force);
+size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uint8_t *p, size_t len,
+                             uint64_t ts, int force);
 /* Forgets what was known of the message at the start of f's buffer. */
 void sipcode__stream_reset(struct flow *f);
 void sipcode__stats_forget_all(struct sipcode_stats *st);
@@ -212,6 +247,12 @@ void sipcode__decode_frame(struct sipcode_stats *st, const uint8_t *p, size_t ca
                            size_t wire_len, int linktype, uint64_t ts);
 void sipcode__decode_finish(struct sipcode_stats *st);
 void sipcode__decode_free(struct sipcode_stats *st);
+/* When the frame is a whole UDP datagram in IPv4 or IPv6 without extension
+ * headers, one that sipcode__decode_frame() would hand to the engine, sets
+ * its payload and returns 1; else 0 (the frame may still hold SIP). Reads
+ * st's port configuration only: any thread can run it. */
+int sipcode__udp_payload(const struct sipcode_stats *st, const uint8_t *p, size_t caplen,
+                         int linktype, const uint8_t **payload, size_t *len);
 
 /* pcap_source.c: any capture libpcap reads. */
 enum sipcode_err sipcode__read_libpcap(struct sipcode_stats *st, const char *path,

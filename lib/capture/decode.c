@@ -768,3 +768,90 @@ void sipcode__decode_free(struct sipcode_stats *st)
             if (st->frags[i].used)
                 frag_release(st, &st->frags[i]);
 }
+
+/* ---- the common case, ahead of time ------------------------------------------ */
+
+static int udp_in_ip(const struct sipcode_stats *st, const uint8_t *p, size_t len,
+                     const uint8_t **payload, size_t *plen)
+{
+    size_t ulen;
+    if (len < 1)
+        return 0;
+    if ((p[0] >> 4) == 4) {
+        size_t ihl = (size_t)(p[0] & 0x0f) * 4, total;
+        if (len < 20 || ihl < 20)
+            return 0;
+        total = rd16(p + 2);
+        if (total < ihl || total > len || (rd16(p + 6) & 0x3fffu) || p[9] != PROTO_UDP)
+            return 0;
+        p += ihl;
+        len = total - ihl;
+    } else if ((p[0] >> 4) == 6) {
+        size_t plen6;
+        if (len < 40 || p[6] != PROTO_UDP) /* extension headers: the long way */
+            return 0;
+        plen6 = rd16(p + 4);
+        if (40 + plen6 > len)
+            return 0;
+        p += 40;
+        len = plen6;
+    } else {
+        return 0;
+    }
+    if (len < 8)
+        return 0;
+    ulen = rd16(p + 4);
+    if (ulen < 8 || ulen > len || !port_allowed(st, p))
+        return 0;
+    *payload = p + 8;
+    *plen = ulen - 8;
+    return 1;
+}
+
+int sipcode__udp_payload(const struct sipcode_stats *st, const uint8_t *p, size_t caplen,
+                         int linktype, const uint8_t **payload, size_t *len)
+{
+    size_t off;
+    unsigned type;
+    int tags = 0;
+    switch (linktype) {
+    case SIPCODE_LINKTYPE_EN10MB:
+        if (caplen < 14)
+            return 0;
+        type = rd16(p + 12);
+        off = 14;
+        while (is_vlan(type)) {
+            if (++tags > MAX_VLAN_TAGS || caplen < off + 4)
+                return 0;
+            type = rd16(p + off + 2);
+            off += 4;
+        }
+        break;
+    case SIPCODE_LINKTYPE_LINUX_SLL:
+        if (caplen < 16)
+            return 0;
+        type = rd16(p + 14);
+        off = 16;
+        break;
+    case SIPCODE_LINKTYPE_LINUX_SLL2:
+        if (caplen < 20)
+            return 0;
+        type = rd16(p);
+        off = 20;
+        break;
+    case SIPCODE_LINKTYPE_RAW:
+    case SIPCODE_LINKTYPE_RAW_12:
+    case SIPCODE_LINKTYPE_RAW_14:
+    case SIPCODE_LINKTYPE_IPV4:
+    case SIPCODE_LINKTYPE_IPV6:
+        return udp_in_ip(st, p, caplen, payload, len);
+    default:
+        return 0;
+    }
+    if (type != ETH_IPV4 && type != ETH_IPV6)
+        return 0;
+    /* the version must agree with the type, as ipv4() and ipv6() check */
+    if (caplen - off < 1 || (p[off] >> 4) != (type == ETH_IPV4 ? 4 : 6))
+        return 0;
+    return udp_in_ip(st, p + off, caplen - off, payload, len);
+}

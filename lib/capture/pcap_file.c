@@ -14,6 +14,8 @@
 #define _DEFAULT_SOURCE /* MAP_PRIVATE, madvise */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,7 +26,7 @@
 
 #define FILE_HEADER   24u
 #define RECORD_HEADER 16u
-#define MAX_SNAPLEN   262144u /* libpcap's limit for every link type taken here */
+#define MAX_SNAPLEN   262144u    /* libpcap's limit for every link type taken here */
 #define WINDOW        (8u << 20) /* mapped at once: peak memory stays flat */
 
 struct mapped {
@@ -91,133 +93,450 @@ static void say(char *errbuf, size_t errlen, const char *fmt, unsigned long a, u
         snprintf(errbuf, errlen, fmt, a, b);
 }
 
+/* One file being read. */
+struct reader {
+    int fd;
+    uint64_t size;
+    size_t page;
+    int swapped, nano;
+    uint32_t snap;
+    int linktype;
+    char *errbuf;
+    size_t errlen;
+};
+
+struct rec {
+    const uint8_t *data;
+    uint32_t take, wire_len;
+    uint64_t ts, end; /* end: the file offset after the record */
+};
+
+enum rec_status { REC_OK, REC_END, REC_TRUNCATED, REC_IO, REC_LATER };
+
+/* The bytes [off, off + len) when m holds them already, else NULL. */
+static const uint8_t *inside(const struct mapped *m, uint64_t off, size_t len)
+{
+    if (m->map && off >= m->map_off && off + len <= m->map_off + m->map_len)
+        return m->map + (off - m->map_off);
+    return NULL;
+}
+
+/* The record at *off. With fixed, m is not moved and a record m does not
+ * hold is REC_LATER (nothing consumed); else m is moved as needed and a
+ * failed mapping is REC_IO. The checks and texts are libpcap's. */
+static enum rec_status next_record(const struct reader *rd, struct mapped *m, int fixed,
+                                   uint64_t *off, struct rec *out)
+{
+    const uint8_t *h, *data;
+    uint32_t caplen, take;
+    uint64_t left;
+    int64_t sec, frac;
+    if (*off >= rd->size)
+        return REC_END;
+    left = rd->size - *off;
+    if (left < RECORD_HEADER) {
+        say(rd->errbuf, rd->errlen,
+            "truncated dump file; tried to read %lu header bytes, only got %lu", RECORD_HEADER,
+            (unsigned long)left);
+        return REC_TRUNCATED;
+    }
+    h = fixed ? inside(m, *off, RECORD_HEADER) : view(m, *off, RECORD_HEADER);
+    if (!h)
+        return fixed ? REC_LATER : REC_IO;
+    caplen = get32(h + 8, rd->swapped);
+    out->wire_len = get32(h + 12, rd->swapped);
+    /* libpcap's struct pcap_timeval holds signed 32-bit fields */
+    sec = (int32_t)get32(h, rd->swapped);
+    frac = (int32_t)get32(h + 4, rd->swapped);
+    if (!rd->nano)
+        frac *= 1000;
+    out->ts = (uint64_t)sec * 1000000000u + (uint64_t)frac;
+    left -= RECORD_HEADER;
+    if (caplen > MAX_SNAPLEN) {
+        if (caplen > rd->snap)
+            say(rd->errbuf, rd->errlen,
+                "invalid packet capture length %lu, bigger than snaplen of %lu", caplen, rd->snap);
+        else
+            say(rd->errbuf, rd->errlen,
+                "invalid packet capture length %lu, bigger than maximum of %lu", caplen,
+                MAX_SNAPLEN);
+        return REC_TRUNCATED;
+    }
+    take = caplen > rd->snap ? rd->snap : caplen; /* libpcap cuts to the snapshot length */
+    if (left < caplen) {
+        say(rd->errbuf, rd->errlen,
+            "truncated dump file; tried to read %lu captured bytes, only got %lu",
+            left < take ? take : caplen, (unsigned long)left);
+        return REC_TRUNCATED;
+    }
+    if (!take)
+        data = h;
+    else if (fixed)
+        data = inside(m, *off + RECORD_HEADER, take);
+    else
+        data = view(m, *off + RECORD_HEADER, take);
+    if (!data)
+        return fixed ? REC_LATER : REC_IO;
+    out->data = data;
+    out->take = take;
+    *off += RECORD_HEADER + caplen;
+    out->end = *off;
+    return REC_OK;
+}
+
+/* Counts a record, and tells the progress callback now and then. */
+struct counting {
+    struct sipcode_stats *st;
+    struct sipcode_capture_result *r;
+    const struct sipcode_read_options *opt;
+    uint64_t mark;
+    unsigned since;
+};
+
+static void count_record(struct counting *c, const struct rec *rec)
+{
+    sipcode_stats_add_packet(c->st, rec->data, rec->take, rec->wire_len, c->r->linktype, rec->ts);
+    c->r->records++;
+    c->r->bytes += rec->take;
+    if (c->opt && c->opt->progress && (++c->since >= 1024 || rec->end - c->mark >= (1u << 20))) {
+        c->since = 0;
+        c->mark = rec->end;
+        c->opt->progress(c->opt->progress_arg, rec->end);
+    }
+}
+
+static enum rec_status read_serial(const struct reader *rd, struct counting *c, uint64_t *off)
+{
+    struct mapped m;
+    struct rec rec;
+    enum rec_status rc;
+    memset(&m, 0, sizeof m);
+    m.fd = rd->fd;
+    m.size = rd->size;
+    m.page = rd->page;
+    while ((rc = next_record(rd, &m, 0, off, &rec)) == REC_OK)
+        count_record(c, &rec);
+    unmap(&m);
+    return rc;
+}
+
+/* ---- several threads ------------------------------------------------------------
+ *
+ * The file is cut into slots: up to SLOT_RECORDS records within one mapping
+ * of at most SLOT_WINDOW bytes, framed one slot after the other by whichever
+ * thread is free (one at a time). Every thread classifies the UDP datagrams
+ * of framed slots, oldest first (sipcode__udp_payload, then the parse: the
+ * bulk of the work, and pure). The calling thread alone counts, slot after
+ * slot and record after record in file order, through the usual
+ * sipcode_stats_add_packet(), which takes a classified datagram where its
+ * decoder reaches exactly those bytes (st->pre) instead of parsing it
+ * again. Every count is therefore made by one thread in the order of the
+ * file, as without threads: the results are the same, only found sooner. */
+
+#define SLOTS          4
+#define SLOT_RECORDS   4096u
+#define SLOT_WINDOW    (4u << 20)
+#define CHUNK          128u /* records a thread classifies at a time */
+#define PREFETCH_AHEAD 4096u
+
+enum slot_state { SLOT_FREE, SLOT_READY };
+
+struct slot {
+    struct mapped m;
+    struct rec recs[SLOT_RECORDS];
+    struct pre_parsed pre[SLOT_RECORDS];
+    size_t n;
+    enum slot_state state; /* the rest under pool.mu */
+    size_t chunks, next_chunk, done_chunks;
+    uint64_t seq; /* order of framing */
+};
+
+struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* any change below */
+    struct slot *slots;
+    size_t fill_idx;  /* the slot framed next */
+    int framing, eof; /* a thread frames; no more to frame */
+    int stop;
+    uint64_t seq;
+    /* the framer's, one at a time: */
+    const struct reader *rd;
+    uint64_t off;
+    enum rec_status rc; /* why framing stopped */
+    int io_errno;
+    /* read only: */
+    const struct sipcode_stats *st;
+};
+
+static void classify_chunk(const struct pool *pl, struct slot *s, size_t chunk,
+                           struct sipcode_header *hdrs)
+{
+    size_t i, end = (chunk + 1) * CHUNK < s->n ? (chunk + 1) * CHUNK : s->n;
+    for (i = chunk * CHUNK; i < end; i++) {
+        struct pre_parsed *pre = &s->pre[i];
+        const struct rec *rec = &s->recs[i];
+        struct sipcode_message m;
+        const uint8_t *payload;
+        size_t len;
+        pre->payload = NULL;
+        if (!sipcode__udp_payload(pl->st, rec->data, rec->take, pl->rd->linktype, &payload, &len))
+            continue;
+        pre->kind = sipcode__stats_classify(payload, len, pl->st->cfg.wire_flags, hdrs, &m);
+        if (pre->kind == DGRAM_MESSAGE && !sipcode__stats_summarize(&m, &pre->sum))
+            continue; /* needs the message later: parsed again in its turn */
+        pre->sum.m = NULL;
+        pre->len = len;
+        pre->payload = payload;
+    }
+}
+
+/* Maps a window at pl->off and frames the records it holds into s. */
+static void fill(struct pool *pl, struct slot *s)
+{
+    const struct reader *rd = pl->rd;
+    enum rec_status rc = REC_OK;
+    uint64_t start = pl->off - pl->off % rd->page;
+    size_t ahead;
+    void *p;
+    s->n = 0;
+    s->m.map_off = start;
+    s->m.map_len = rd->size - start < SLOT_WINDOW ? (size_t)(rd->size - start) : SLOT_WINDOW;
+    p = s->m.map_len ? mmap(NULL, s->m.map_len, PROT_READ, MAP_PRIVATE, rd->fd, (off_t)start)
+                     : MAP_FAILED;
+    if (p == MAP_FAILED) {
+        pl->io_errno = errno;
+        s->m.map = NULL;
+        s->m.map_len = 0;
+        pl->rc = pl->off >= rd->size ? REC_END : REC_IO;
+        return;
+    }
+    s->m.map = p;
+    madvise(p, s->m.map_len, MADV_SEQUENTIAL);
+    ahead = 0;
+    while (s->n < SLOT_RECORDS) {
+        /* Only the record headers are read here, a cache miss each unless
+         * the lines ahead are asked for (the classifying threads need
+         * them all anyway). */
+        size_t at = (size_t)(pl->off - start);
+        if (ahead < at)
+            ahead = at;
+        while (ahead < at + PREFETCH_AHEAD && ahead < s->m.map_len) {
+            __builtin_prefetch(s->m.map + ahead);
+            ahead += 64;
+        }
+        rc = next_record(rd, &s->m, 1, &pl->off, &s->recs[s->n]);
+        if (rc != REC_OK)
+            break;
+        s->n++;
+    }
+    if (rc == REC_LATER) { /* a record always fits a fresh window */
+        pl->io_errno = EIO;
+        rc = s->n ? REC_OK : REC_IO;
+    }
+    pl->rc = rc;
+}
+
+/* One step of work other than counting, with pl->mu held (released while
+ * working): framing the next slot, else classifying the oldest chunk.
+ * 0 when there is none. */
+static int help(struct pool *pl, struct sipcode_header *hdrs)
+{
+    struct slot *s = &pl->slots[pl->fill_idx], *best = NULL;
+    size_t i, chunk;
+    if (!pl->framing && !pl->eof && s->state == SLOT_FREE) {
+        pl->framing = 1;
+        pthread_mutex_unlock(&pl->mu);
+        fill(pl, s);
+        pthread_mutex_lock(&pl->mu);
+        s->chunks = (s->n + CHUNK - 1) / CHUNK;
+        s->next_chunk = s->done_chunks = 0;
+        s->seq = ++pl->seq;
+        s->state = SLOT_READY;
+        pl->fill_idx = (pl->fill_idx + 1) % SLOTS;
+        pl->eof = pl->rc != REC_OK;
+        pl->framing = 0;
+        pthread_cond_broadcast(&pl->cv);
+        return 1;
+    }
+    for (i = 0; i < SLOTS; i++) {
+        struct slot *t = &pl->slots[i];
+        if (t->state == SLOT_READY && t->next_chunk < t->chunks && (!best || t->seq < best->seq))
+            best = t;
+    }
+    if (!best)
+        return 0;
+    chunk = best->next_chunk++;
+    pthread_mutex_unlock(&pl->mu);
+    classify_chunk(pl, best, chunk, hdrs);
+    pthread_mutex_lock(&pl->mu);
+    if (++best->done_chunks == best->chunks)
+        pthread_cond_broadcast(&pl->cv);
+    return 1;
+}
+
+static void *worker(void *arg)
+{
+    struct pool *pl = arg;
+    struct sipcode_header *hdrs = malloc(MSG_HEADERS * sizeof *hdrs);
+    pthread_mutex_lock(&pl->mu);
+    while (hdrs && !pl->stop)
+        if (!help(pl, hdrs))
+            pthread_cond_wait(&pl->cv, &pl->mu);
+    pthread_mutex_unlock(&pl->mu);
+    free(hdrs);
+    return NULL;
+}
+
+static enum rec_status read_threads(const struct reader *rd, struct counting *c, uint64_t *off,
+                                    unsigned threads)
+{
+    struct pool pl;
+    pthread_t tid[SIPCODE_MAX_THREADS];
+    struct sipcode_header *hdrs = malloc(MSG_HEADERS * sizeof *hdrs);
+    unsigned workers = 0, i;
+    size_t head = 0;
+    memset(&pl, 0, sizeof pl);
+    pl.slots = calloc(SLOTS, sizeof *pl.slots);
+    if (!pl.slots || !hdrs) {
+        free(pl.slots);
+        free(hdrs);
+        return read_serial(rd, c, off);
+    }
+    pl.rd = rd;
+    pl.st = c->st;
+    pl.off = *off;
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.cv, NULL);
+    for (i = 0; i + 1 < threads && i < SIPCODE_MAX_THREADS; i++)
+        if (pthread_create(&tid[workers], NULL, worker, &pl) == 0)
+            workers++;
+
+    pthread_mutex_lock(&pl.mu);
+    for (;;) {
+        struct slot *s = &pl.slots[head];
+        size_t k;
+        if (s->state != SLOT_READY) {
+            /* slots are framed and counted in the same order: when the
+             * next is not framed and no more will be, all are counted */
+            if (pl.eof && !pl.framing)
+                break;
+            if (!help(&pl, hdrs))
+                pthread_cond_wait(&pl.cv, &pl.mu);
+            continue;
+        }
+        while (s->next_chunk < s->chunks) { /* classify rather than wait */
+            size_t chunk = s->next_chunk++;
+            pthread_mutex_unlock(&pl.mu);
+            classify_chunk(&pl, s, chunk, hdrs);
+            pthread_mutex_lock(&pl.mu);
+            s->done_chunks++;
+        }
+        while (s->done_chunks < s->chunks)
+            pthread_cond_wait(&pl.cv, &pl.mu);
+        pthread_mutex_unlock(&pl.mu);
+        for (k = 0; k < s->n; k++) {
+            c->st->pre = s->pre[k].payload ? &s->pre[k] : NULL;
+            count_record(c, &s->recs[k]);
+        }
+        c->st->pre = NULL;
+        unmap(&s->m);
+        pthread_mutex_lock(&pl.mu);
+        s->state = SLOT_FREE;
+        pthread_cond_broadcast(&pl.cv);
+        head = (head + 1) % SLOTS;
+    }
+    pl.stop = 1;
+    pthread_cond_broadcast(&pl.cv);
+    pthread_mutex_unlock(&pl.mu);
+    for (i = 0; i < workers; i++)
+        pthread_join(tid[i], NULL);
+    pthread_cond_destroy(&pl.cv);
+    pthread_mutex_destroy(&pl.mu);
+    free(pl.slots);
+    free(hdrs);
+    *off = pl.off;
+    errno = pl.io_errno;
+    return pl.rc;
+}
+
 int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
                             const struct sipcode_read_options *opt,
                             struct sipcode_capture_result *r, char *errbuf, size_t errlen,
                             enum sipcode_err *err)
 {
-    sipcode_progress_fn progress = opt ? opt->progress : NULL;
-    uint64_t mark = 0;
-    unsigned since = 0;
-    struct mapped m;
+    struct reader rd;
+    struct counting c;
     struct stat sb;
     uint8_t fh[FILE_HEADER];
-    uint32_t magic, linktype, snap;
+    uint32_t magic, linktype;
     uint64_t off = FILE_HEADER;
-    int swapped, nano;
+    unsigned threads = opt ? opt->threads : 0;
+    enum rec_status rc;
     ssize_t got;
 
-    memset(&m, 0, sizeof m);
+    memset(&rd, 0, sizeof rd);
     if (strcmp(path, "-") == 0)
         return 0;
-    m.fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (m.fd < 0)
+    rd.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (rd.fd < 0)
         return 0; /* libpcap opens it again and words the error */
-    if (fstat(m.fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size < FILE_HEADER ||
+    if (fstat(rd.fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size < FILE_HEADER ||
         (uint64_t)sb.st_size > SIZE_MAX)
         goto not_mine;
-    got = pread(m.fd, fh, sizeof fh, 0);
+    got = pread(rd.fd, fh, sizeof fh, 0);
     if (got != (ssize_t)sizeof fh)
         goto not_mine;
     magic = get32(fh, 0);
     if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du)
-        swapped = 0;
+        rd.swapped = 0;
     else if (magic == 0xd4c3b2a1u || magic == 0x4d3cb2a1u)
-        swapped = 1;
+        rd.swapped = 1;
     else
         goto not_mine;
-    nano = magic == 0xa1b23c4du || magic == 0x4d3cb2a1u;
+    rd.nano = magic == 0xa1b23c4du || magic == 0x4d3cb2a1u;
     /* version 2.4 only: libpcap swaps the length fields of older files */
-    if (get32(fh + 4, swapped) != (swapped ? 0x00020004u : 0x00040002u))
+    if (get32(fh + 4, rd.swapped) != (rd.swapped ? 0x00020004u : 0x00040002u))
         goto not_mine;
-    linktype = get32(fh + 20, swapped);
+    linktype = get32(fh + 20, rd.swapped);
     if (!same_as_dlt(linktype))
         goto not_mine;
-    snap = get32(fh + 16, swapped);
-    if (snap == 0 || snap > MAX_SNAPLEN) /* as libpcap adjusts it */
-        snap = MAX_SNAPLEN;
-    m.size = (uint64_t)sb.st_size;
-    m.page = (size_t)sysconf(_SC_PAGESIZE);
-    if (m.page == 0 || m.page > WINDOW / 4)
+    rd.snap = get32(fh + 16, rd.swapped);
+    if (rd.snap == 0 || rd.snap > MAX_SNAPLEN) /* as libpcap adjusts it */
+        rd.snap = MAX_SNAPLEN;
+    rd.size = (uint64_t)sb.st_size;
+    rd.page = (size_t)sysconf(_SC_PAGESIZE);
+    if (rd.page == 0 || rd.page > SLOT_WINDOW / 4)
         goto not_mine;
+    rd.linktype = (int)linktype;
+    rd.errbuf = errbuf;
+    rd.errlen = errlen;
 
     r->linktype = (int)linktype;
     *err = SIPCODE_OK;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.r = r;
+    c.opt = opt;
     st->defer = 1; /* the tables' cache misses overlap the next record's parse */
-    while (off < m.size) {
-        const uint8_t *h, *data;
-        uint32_t caplen, wire_len, take;
-        uint64_t left = m.size - off, ts_ns;
-        int64_t sec, frac;
-        if (left < RECORD_HEADER) {
-            say(errbuf, errlen,
-                "truncated dump file; tried to read %lu header bytes, only got %lu",
-                RECORD_HEADER, (unsigned long)left);
-            goto truncated;
-        }
-        h = view(&m, off, RECORD_HEADER);
-        if (!h)
-            goto io_error;
-        caplen = get32(h + 8, swapped);
-        wire_len = get32(h + 12, swapped);
-        /* libpcap's struct pcap_timeval holds signed 32-bit fields */
-        sec = (int32_t)get32(h, swapped);
-        frac = (int32_t)get32(h + 4, swapped);
-        if (!nano)
-            frac *= 1000;
-        ts_ns = (uint64_t)sec * 1000000000u + (uint64_t)frac;
-        off += RECORD_HEADER;
-        left -= RECORD_HEADER;
-        if (caplen > MAX_SNAPLEN) {
-            if (caplen > snap)
-                say(errbuf, errlen, "invalid packet capture length %lu, bigger than snaplen of %lu",
-                    caplen, snap);
-            else
-                say(errbuf, errlen, "invalid packet capture length %lu, bigger than maximum of %lu",
-                    caplen, MAX_SNAPLEN);
-            goto truncated;
-        }
-        take = caplen > snap ? snap : caplen; /* libpcap cuts to the snapshot length */
-        if (left < caplen) {
-            say(errbuf, errlen, "truncated dump file; tried to read %lu captured bytes, only got %lu",
-                left < take ? take : caplen, (unsigned long)left);
-            goto truncated;
-        }
-        data = take ? view(&m, off, take) : h;
-        if (!data)
-            goto io_error;
-        sipcode_stats_add_packet(st, data, take, wire_len, (int)linktype, ts_ns);
-        r->records++;
-        r->bytes += take;
-        off += caplen;
-        if (progress && (++since >= 1024 || off - mark >= (1u << 20))) {
-            since = 0;
-            mark = off;
-            progress(opt->progress_arg, off);
-        }
-    }
-    if (progress)
-        progress(opt->progress_arg, off);
+    if (threads > 1)
+        rc = read_threads(&rd, &c, &off, threads);
+    else
+        rc = read_serial(&rd, &c, &off);
     sipcode__stats_flush(st);
     st->defer = 0;
-    unmap(&m);
-    close(m.fd);
-    return 1;
-
-io_error:
-    if (errbuf && errlen)
+    if (rc == REC_IO && errbuf && errlen)
         snprintf(errbuf, errlen, "error reading dump file: %s", strerror(errno));
-truncated:
-    r->truncated = 1;
-    *err = SIPCODE_EIO;
-    sipcode__stats_flush(st);
-    st->defer = 0;
-    unmap(&m);
-    close(m.fd);
+    if (rc == REC_IO || rc == REC_TRUNCATED) {
+        r->truncated = 1;
+        *err = SIPCODE_EIO;
+    } else if (opt && opt->progress) {
+        opt->progress(opt->progress_arg, off);
+    }
+    close(rd.fd);
     return 1;
 
 not_mine:
-    close(m.fd);
+    close(rd.fd);
     return 0;
 }
 

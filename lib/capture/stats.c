@@ -178,25 +178,35 @@ static void count_reason(struct sipcode_stats *st, const struct sipcode_reason *
         st->c.reasons_overflow++;
 }
 
-static void count_reasons(struct sipcode_stats *st, const struct sipcode_message *m, int code,
+static void count_reason_value(struct sipcode_stats *st, struct sipcode_slice v, int code,
+                               uint32_t method)
+{
+    struct sipcode_reason r[MAX_REASON_VALUES];
+    size_t count = 0, i;
+    enum sipcode_err err = sipcode_parse_reason(v.ptr, v.len, r, MAX_REASON_VALUES, &count, NULL);
+    if (err == SIPCODE_ELIMIT) {
+        st->c.reasons_overflow += count - MAX_REASON_VALUES;
+        count = MAX_REASON_VALUES;
+    } else if (err != SIPCODE_OK) {
+        st->c.reasons_overflow++;
+        return;
+    }
+    for (i = 0; i < count; i++)
+        count_reason(st, &r[i], code, method);
+}
+
+static void count_reasons(struct sipcode_stats *st, const struct msg_summary *sum, int code,
                           uint32_t method)
 {
-    const struct sipcode_header *h = NULL;
-    while ((h = sipcode_message_find(m, "Reason", 6, h)) != NULL) {
-        struct sipcode_reason r[MAX_REASON_VALUES];
-        size_t count = 0, i;
-        enum sipcode_err err =
-            sipcode_parse_reason(h->value.ptr, h->value.len, r, MAX_REASON_VALUES, &count, NULL);
-        if (err == SIPCODE_ELIMIT) {
-            st->c.reasons_overflow += count - MAX_REASON_VALUES;
-            count = MAX_REASON_VALUES;
-        } else if (err != SIPCODE_OK) {
-            st->c.reasons_overflow++;
-            continue;
-        }
-        for (i = 0; i < count; i++)
-            count_reason(st, &r[i], code, method);
+    size_t i;
+    if (sum->reason_count > SUMMARY_REASONS) { /* many: from the message itself */
+        const struct sipcode_header *h = NULL;
+        while ((h = sipcode_message_find(sum->m, "Reason", 6, h)) != NULL)
+            count_reason_value(st, h->value, code, method);
+        return;
     }
+    for (i = 0; i < sum->reason_count; i++)
+        count_reason_value(st, sum->reasons[i], code, method);
 }
 
 /* ---- one message ----------------------------------------------------------- */
@@ -283,12 +293,45 @@ void sipcode__stats_flush(struct sipcode_stats *st)
     st->pending.kind = OP_NONE;
 }
 
-static void count_request(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
+static int wants_reasons(const struct sipcode_message *m)
 {
-    struct sipcode_slice name = m->request.method;
+    if (m->is_request)
+        return slice_is(m->request.method, "BYE") || slice_is(m->request.method, "CANCEL");
+    return m->status.code >= CODE_MIN && m->status.code < CODE_MIN + CODE_SLOTS;
+}
+
+int sipcode__stats_summarize(const struct sipcode_message *m, struct msg_summary *sum)
+{
+    uint64_t base = transaction_key(m);
+    sum->is_request = m->is_request;
+    sum->code = m->is_request ? 0 : m->status.code;
+    sum->method = m->is_request ? m->request.method : m->cseq_method;
+    sum->txn_key = finish_hash(sipcode__hash(base, "Q", 1));
+    sum->key = sum->txn_key;
+    if (!m->is_request) {
+        uint64_t key = sipcode__hash(base, "S", 1);
+        key = sipcode__hash(key, &sum->code, sizeof sum->code);
+        sum->key = finish_hash(hash_slice(key, m->to_tag));
+    }
+    sum->reason_count = 0;
+    sum->m = m;
+    if (wants_reasons(m)) {
+        const struct sipcode_header *h = NULL;
+        while ((h = sipcode_message_find(m, "Reason", 6, h)) != NULL) {
+            if (sum->reason_count < SUMMARY_REASONS)
+                sum->reasons[sum->reason_count] = h->value;
+            sum->reason_count++;
+        }
+    }
+    return sum->reason_count <= SUMMARY_REASONS;
+}
+
+static void count_request(struct sipcode_stats *st, const struct msg_summary *sum, uint64_t ts)
+{
+    struct sipcode_slice name = sum->method;
     struct seen_op op;
     op.kind = OP_REQUEST;
-    op.key = finish_hash(sipcode__hash(transaction_key(m), "Q", 1));
+    op.key = sum->txn_key;
     op.txn_key = 0;
     op.ts = ts;
     op.code = 0;
@@ -300,51 +343,55 @@ static void count_request(struct sipcode_stats *st, const struct sipcode_message
     else
         st->methods[op.method].requests++;
     if (slice_is(name, "BYE") || slice_is(name, "CANCEL"))
-        count_reasons(st, m, 0, op.method);
+        count_reasons(st, sum, 0, op.method);
     op.aux = op.method == NO_METHOD ? AUX_METHOD_NONE : op.method;
     if (slice_is(name, "ACK")) /* no response: no timing */
         op.aux |= AUX_PROVISIONAL | AUX_FINAL;
     submit_op(st, &op);
 }
 
-static void count_response(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
+static void count_response(struct sipcode_stats *st, const struct msg_summary *sum, uint64_t ts)
 {
-    int code = m->status.code;
-    uint64_t base = transaction_key(m), key;
+    int code = sum->code;
     struct seen_op op;
     if (code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS) { /* the parser's range; be safe */
-        method_index(st, m->cseq_method, 1);
+        method_index(st, sum->method, 1);
         return;
     }
-    key = sipcode__hash(base, "S", 1);
-    key = sipcode__hash(key, &code, sizeof code);
     op.kind = OP_RESPONSE;
-    op.key = finish_hash(hash_slice(key, m->to_tag));
-    op.txn_key = finish_hash(sipcode__hash(base, "Q", 1));
+    op.key = sum->key;
+    op.txn_key = sum->txn_key;
     op.ts = ts;
     op.code = code;
     op.aux = 0;
     /* both lookups miss the cache on a busy link: start them now */
     sipcode__seen_prefetch(&st->resps, op.key);
     sipcode__seen_prefetch_times(&st->txns, op.txn_key);
-    op.method = method_index(st, m->cseq_method, 1);
+    op.method = method_index(st, sum->method, 1);
     st->c.responses++;
     st->codes[code - CODE_MIN]++;
     if (op.method == NO_METHOD)
         st->c.methods_overflow++;
     else
         st->methods[op.method].by_code[code - CODE_MIN]++;
-    count_reasons(st, m, code, op.method);
+    count_reasons(st, sum, code, op.method);
     submit_op(st, &op);
+}
+
+static void count_summary(struct sipcode_stats *st, const struct msg_summary *sum, uint64_t ts)
+{
+    st->c.sip_messages++;
+    if (sum->is_request)
+        count_request(st, sum, ts);
+    else
+        count_response(st, sum, ts);
 }
 
 static void count_message(struct sipcode_stats *st, const struct sipcode_message *m, uint64_t ts)
 {
-    st->c.sip_messages++;
-    if (m->is_request)
-        count_request(st, m, ts);
-    else
-        count_response(st, m, ts);
+    struct msg_summary sum;
+    sipcode__stats_summarize(m, &sum);
+    count_summary(st, &sum, ts);
 }
 
 /* ---- datagrams and streams ------------------------------------------------- */
@@ -378,37 +425,62 @@ static int is_crlf(uint8_t c)
     return c == '\r' || c == '\n';
 }
 
+enum datagram_kind sipcode__stats_classify(const uint8_t *p, size_t len, unsigned wire_flags,
+                                           struct sipcode_header *hdrs, struct sipcode_message *m)
+{
+    size_t used, i, eol;
+    enum sipcode_err err;
+    if (len == 0)
+        return DGRAM_NON_SIP;
+    for (i = 0; i < len && is_crlf(p[i]); i++)
+        ;
+    if (i == len)
+        return DGRAM_KEEPALIVE;
+    err =
+        sipcode_parse_message((const char *)p, len, wire_flags, hdrs, MSG_HEADERS, m, &used, NULL);
+    if (err == SIPCODE_OK)
+        return DGRAM_MESSAGE;
+    if (err == SIPCODE_ENOTFOUND)
+        return DGRAM_KEEPALIVE;
+    for (eol = i; eol < len && p[eol] != '\n'; eol++)
+        ;
+    return start_line_like(p + i, eol - i) ? DGRAM_MALFORMED : DGRAM_NON_SIP;
+}
+
+static void count_datagram(struct sipcode_stats *st, enum datagram_kind kind,
+                           const struct msg_summary *sum, uint64_t ts)
+{
+    switch (kind) {
+    case DGRAM_NON_SIP:
+        st->c.non_sip++;
+        return;
+    case DGRAM_KEEPALIVE:
+        st->c.keepalives++;
+        return;
+    case DGRAM_MALFORMED:
+        st->c.malformed++;
+        return;
+    case DGRAM_MESSAGE:
+        count_summary(st, sum, ts);
+        return;
+    }
+}
+
 void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t len, uint64_t ts)
 {
     struct sipcode_message m;
-    size_t used, i, eol;
-    enum sipcode_err err;
-    if (len == 0) {
-        st->c.non_sip++;
+    struct msg_summary sum;
+    enum datagram_kind kind;
+    const struct pre_parsed *pre = st->pre;
+    if (pre && pre->payload == p && pre->len == len) {
+        /* classified already, by a worker thread (pcap_file.c) */
+        count_datagram(st, pre->kind, &pre->sum, ts);
         return;
     }
-    for (i = 0; i < len && is_crlf(p[i]); i++)
-        ;
-    if (i == len) {
-        st->c.keepalives++;
-        return;
-    }
-    err = sipcode_parse_message((const char *)p, len, st->cfg.wire_flags, st->hdrs, MSG_HEADERS, &m,
-                                &used, NULL);
-    if (err == SIPCODE_OK) {
-        count_message(st, &m, ts);
-        return;
-    }
-    if (err == SIPCODE_ENOTFOUND) {
-        st->c.keepalives++;
-        return;
-    }
-    for (eol = i; eol < len && p[eol] != '\n'; eol++)
-        ;
-    if (start_line_like(p + i, eol - i))
-        st->c.malformed++;
-    else
-        st->c.non_sip++;
+    kind = sipcode__stats_classify(p, len, st->cfg.wire_flags, st->hdrs, &m);
+    if (kind == DGRAM_MESSAGE)
+        sipcode__stats_summarize(&m, &sum);
+    count_datagram(st, kind, &sum, ts);
 }
 
 void sipcode__stream_reset(struct flow *f)
@@ -468,7 +540,8 @@ static int plain_content_length(const uint8_t *p, size_t hend, size_t *cl)
             while (j < eol && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r'))
                 j++;
             /* anything else, or a folded continuation: not plain */
-            if (!digits || j != eol || (eol + 1 < hend && (p[eol + 1] == ' ' || p[eol + 1] == '\t')))
+            if (!digits || j != eol ||
+                (eol + 1 < hend && (p[eol + 1] == ' ' || p[eol + 1] == '\t')))
                 return 0;
             *cl = v;
             found++;
@@ -478,8 +551,8 @@ static int plain_content_length(const uint8_t *p, size_t hend, size_t *cl)
     return found == 1;
 }
 
-size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uint8_t *p,
-                             size_t len, uint64_t ts, int force)
+size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uint8_t *p, size_t len,
+                             uint64_t ts, int force)
 {
     size_t off = 0;
     for (;;) {

@@ -629,6 +629,15 @@ if [ -n "${GEN_PCAP:-}" ]; then
     json_eval "stats --port elsewhere" '$j->{counters}{filtered} == 11 && !%{$j->{responses}} && $j->{counters}{frames} == 11'
     run stats --port 0 "$PCAP/udp_call.pcap"
     expect_rc "stats --port 0" 2
+    # --threads: the same counts with one thread or several; 1..64
+    run stats --format json --threads 3 "$PCAP/udp_call.pcap"
+    expect_rc "stats --threads 3" 0
+    stats_truth "stats --threads 3" "$PCAP/udp_call.expected.json"
+    for bad in 0 65 x ""; do
+        run stats --threads "$bad" "$PCAP/udp_call.pcap"
+        expect_rc "stats --threads '$bad'" 2
+        grep -q "^sipcode: --threads: " "$TMP/err" && pass || fail "stats --threads '$bad': $(head -1 "$TMP/err")"
+    done
     run stats --duration 1 "$PCAP/udp_call.pcap"
     expect_rc "stats --duration without -i" 2
     run stats -i lo "$PCAP/udp_call.pcap"

@@ -150,7 +150,49 @@ struct outcome {
     char errbuf[256];
     struct sipcode_stats_counters c;
     uint64_t codes[4];
+    uint64_t digest; /* of every count the API gives */
 };
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0x100000001b3ull;
+}
+
+/* Everything the engine counts, folded into one number. */
+static uint64_t stats_digest(const struct sipcode_stats *st)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    size_t i, k;
+    int code, kind;
+    for (code = 100; code < 700; code++) {
+        h = mix(h, sipcode_stats_responses(st, code));
+        h = mix(h, sipcode_stats_response_retransmissions(st, code));
+    }
+    for (i = 0; i < sipcode_stats_method_count(st); i++) {
+        const char *name = sipcode_stats_method_at(st, i);
+        size_t len = strlen(name);
+        for (k = 0; k < len; k++)
+            h = mix(h, (uint8_t)name[k]);
+        h = mix(h, sipcode_stats_requests(st, name, len));
+        h = mix(h, sipcode_stats_request_retransmissions(st, name, len));
+        for (code = 100; code < 700; code++)
+            h = mix(h, sipcode_stats_responses_by_method(st, name, len, code));
+        for (kind = 0; kind < 2; kind++) {
+            struct sipcode_stats_timing t;
+            if (sipcode_stats_timing(st, name, len, (enum sipcode_stats_timing_kind)kind, &t) !=
+                SIPCODE_OK)
+                continue;
+            h = mix(mix(mix(h, t.count), mix(t.p50_ns, t.p90_ns)), mix(t.p99_ns, t.max_ns));
+        }
+    }
+    for (i = 0; i < sipcode_stats_reason_count(st); i++) {
+        struct sipcode_stats_reason r;
+        if (sipcode_stats_reason_at(st, i, &r) != SIPCODE_OK)
+            continue;
+        h = mix(mix(h, (uint64_t)r.code), mix((uint64_t)r.cause, r.count));
+    }
+    return h;
+}
 
 /* Small tables: an engine per read, thousands of reads. */
 static struct sipcode_stats *small_engine(void)
@@ -163,13 +205,20 @@ static struct sipcode_stats *small_engine(void)
     return sipcode_stats_new(&cfg);
 }
 
+/* direct: 0 libpcap, 1 the direct reader, N > 1 the direct reader with N
+ * threads. */
 static void read_with(int direct, const char *path, struct outcome *o)
 {
     struct sipcode_stats *st = small_engine();
     memset(o, 0, sizeof *o);
     if (!st)
         abort();
-    if (direct)
+    if (direct > 1) {
+        struct sipcode_read_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.threads = (unsigned)direct;
+        o->err = sipcode_stats_read_file_ex(st, path, &opt, &o->res, o->errbuf, sizeof o->errbuf);
+    } else if (direct)
         o->err = sipcode_stats_read_file(st, path, &o->res, o->errbuf, sizeof o->errbuf);
     else
         o->err = sipcode__read_libpcap(st, path, NULL, &o->res, o->errbuf, sizeof o->errbuf);
@@ -179,23 +228,33 @@ static void read_with(int direct, const char *path, struct outcome *o)
     o->codes[1] = sipcode_stats_responses(st, 486);
     o->codes[2] = sipcode_stats_responses(st, 555);
     o->codes[3] = sipcode_stats_requests(st, "INVITE", 6);
+    o->digest = stats_digest(st);
     sipcode_stats_free(st);
 }
 
-/* Both readers on path; returns 1 when they agree. */
+static int same_outcome(const struct outcome *a, const struct outcome *b)
+{
+    return a->err == b->err && memcmp(&a->res, &b->res, sizeof a->res) == 0 &&
+           strcmp(a->errbuf, b->errbuf) == 0 && memcmp(&a->c, &b->c, sizeof a->c) == 0 &&
+           memcmp(a->codes, b->codes, sizeof a->codes) == 0 && a->digest == b->digest;
+}
+
+/* Both readers on path, the direct one alone and with threads; returns 1
+ * when all agree. */
 static int same_both_ways(const char *path, const char *what, size_t cut)
 {
-    struct outcome a, b;
+    struct outcome a, b, t;
     read_with(1, path, &a);
     read_with(0, path, &b);
-    if (a.err != b.err || memcmp(&a.res, &b.res, sizeof a.res) != 0 ||
-        strcmp(a.errbuf, b.errbuf) != 0 || memcmp(&a.c, &b.c, sizeof a.c) != 0 ||
-        memcmp(a.codes, b.codes, sizeof a.codes) != 0) {
+    read_with(3, path, &t);
+    if (!same_outcome(&a, &b) || !same_outcome(&a, &t)) {
         TEST_FAIL_AT("%s cut at %zu: direct err %d records %llu truncated %d \"%s\"; libpcap err "
-                     "%d records %llu truncated %d \"%s\"",
+                     "%d records %llu truncated %d \"%s\"; 3 threads err %d records %llu "
+                     "truncated %d \"%s\"",
                      what, cut, (int)a.err, (unsigned long long)a.res.records, a.res.truncated,
                      a.errbuf, (int)b.err, (unsigned long long)b.res.records, b.res.truncated,
-                     b.errbuf);
+                     b.errbuf, (int)t.err, (unsigned long long)t.res.records, t.res.truncated,
+                     t.errbuf);
         return 0;
     }
     return 1;
@@ -230,10 +289,10 @@ static int make_dir(void)
 static void every_format_every_cut(void)
 {
     static const struct format formats[] = {
-        {0, 0, 0, SIPCODE_LINKTYPE_EN10MB, 65535},   {1, 0, 0, SIPCODE_LINKTYPE_EN10MB, 65535},
-        {0, 1, 0, SIPCODE_LINKTYPE_EN10MB, 262144},  {1, 1, 0, SIPCODE_LINKTYPE_LINUX_SLL, 0},
-        {0, 0, 0, SIPCODE_LINKTYPE_NULL, 1 << 30},   {0, 0, 0, SIPCODE_LINKTYPE_IPV4, 65535},
-        {0, 0, 0, SIPCODE_LINKTYPE_EN10MB, 200},     {1, 1, 0, SIPCODE_LINKTYPE_EN10MB, 100},
+        {0, 0, 0, SIPCODE_LINKTYPE_EN10MB, 65535},  {1, 0, 0, SIPCODE_LINKTYPE_EN10MB, 65535},
+        {0, 1, 0, SIPCODE_LINKTYPE_EN10MB, 262144}, {1, 1, 0, SIPCODE_LINKTYPE_LINUX_SLL, 0},
+        {0, 0, 0, SIPCODE_LINKTYPE_NULL, 1 << 30},  {0, 0, 0, SIPCODE_LINKTYPE_IPV4, 65535},
+        {0, 0, 0, SIPCODE_LINKTYPE_EN10MB, 200},    {1, 1, 0, SIPCODE_LINKTYPE_EN10MB, 100},
     };
     char path[128];
     size_t i, cut;
@@ -371,6 +430,29 @@ static void across_windows(void)
         CHECK(seen.calls >= 20 && seen.calls <= 200);
         CHECK_INT(seen.backwards, 0);
         sipcode_stats_free(st);
+    }
+    {
+        /* the same with threads, and the same counts for any number */
+        struct progress_seen seen = {0, 0, 0};
+        struct sipcode_read_options opt;
+        struct outcome t;
+        unsigned threads;
+        struct sipcode_stats *st = small_engine();
+        memset(&opt, 0, sizeof opt);
+        opt.progress = on_progress;
+        opt.progress_arg = &seen;
+        opt.threads = 2;
+        CHECK_INT(sipcode_stats_read_file_ex(st, path, &opt, NULL, NULL, 0), SIPCODE_OK);
+        CHECK_INT(seen.last, b.len);
+        CHECK(seen.calls >= 20 && seen.calls <= 200);
+        CHECK_INT(seen.backwards, 0);
+        sipcode_stats_free(st);
+        for (threads = 2; threads <= 8; threads *= 2) {
+            read_with((int)threads, path, &t);
+            if (!same_outcome(&a, &t))
+                TEST_FAIL_AT("20 MB with %u threads: records %llu, alone %llu", threads,
+                             (unsigned long long)t.res.records, (unsigned long long)a.res.records);
+        }
     }
     free(b.p);
     unlink(path);
