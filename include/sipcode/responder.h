@@ -261,15 +261,19 @@ struct sipcode_txn_table; /* opaque */
 
 struct sipcode_txn_config {
     size_t cap;         /* transactions at most; 65536 when 0 */
-    size_t reply_cap;   /* bytes kept per transaction for its replies; 1024 when 0.
-                           A longer reply is sent but not kept: a retransmission
-                           of its request then goes unanswered */
+    size_t reply_cap;   /* bytes kept per transaction for its replies in the arena
+                           allocated at creation; 1024 when 0 */
+    size_t overflow_budget; /* bytes of overflow buffers (allocated on demand, freed
+                           with their transaction) for replies longer than
+                           reply_cap; 16 MB when 0. Past it a reply is sent but
+                           not kept: a retransmission of its request then goes
+                           unanswered */
     unsigned t1_ms;     /* 500 when 0 */
     unsigned t2_ms;     /* 4000 when 0 */
     unsigned t4_ms;     /* 5000 when 0 */
 };
 
-/* Allocates the whole table once (cap * (reply_cap + ~330) bytes of address
+/* Allocates the table once (cap * (reply_cap + ~330) bytes of address
  * space, touched only as used). EINVAL, or EIO when memory is short. */
 enum sipcode_err sipcode_txn_table_create(const struct sipcode_txn_config *cfg,
                                           struct sipcode_txn_table **out);
@@ -310,7 +314,7 @@ enum sipcode_err sipcode_txn_receive(struct sipcode_txn_table *t, const char *bu
  * <= now_ms) or later (a delayed final: it is kept and handed back by
  * sipcode_txn_poll at due_ms; a provisional goes at once, before it). Starts
  * the timers of the new state. Errors: ENOTFOUND (no such id), ENOSPACE
- * (reply longer than reply_cap: sent, not kept), EINVAL. */
+ * (no room within reply_cap and the overflow budget: sent, not kept), EINVAL. */
 enum sipcode_err sipcode_txn_reply(struct sipcode_txn_table *t, uint32_t id, int code,
                                    const char *bytes, size_t len, uint64_t now_ms,
                                    uint64_t due_ms);

@@ -33,6 +33,8 @@ struct slot {
     unsigned interval;
     struct sipcode_addr peer;
     uint64_t conn;
+    char *big;           /* replies too long for the slot's share of the arena */
+    size_t big_cap;
     char key[KEYS_ROOM]; /* the transaction key, then the dialog key */
 };
 
@@ -43,6 +45,7 @@ struct heap_entry {
 
 struct sipcode_txn_table {
     size_t cap, reply_cap, count, peak, heap_n;
+    size_t big_bytes, big_budget; /* overflow buffers in use, and their limit */
     unsigned t1, t2, t4;
     uint32_t mask;
     uint32_t free_head;
@@ -82,6 +85,7 @@ enum sipcode_err sipcode_txn_table_create(const struct sipcode_txn_config *cfg,
         return SIPCODE_EIO;
     t->cap = cap;
     t->reply_cap = cfg && cfg->reply_cap ? cfg->reply_cap : 1024;
+    t->big_budget = cfg && cfg->overflow_budget ? cfg->overflow_budget : 16u * 1024 * 1024;
     t->t1 = cfg && cfg->t1_ms ? cfg->t1_ms : 500;
     t->t2 = cfg && cfg->t2_ms ? cfg->t2_ms : 4000;
     t->t4 = cfg && cfg->t4_ms ? cfg->t4_ms : 5000;
@@ -108,8 +112,12 @@ enum sipcode_err sipcode_txn_table_create(const struct sipcode_txn_config *cfg,
 
 void sipcode_txn_table_destroy(struct sipcode_txn_table *t)
 {
+    size_t i;
     if (!t)
         return;
+    if (t->slots)
+        for (i = 1; i <= t->cap; i++)
+            free(t->slots[i].big);
     free(t->slots);
     free(t->key_index);
     free(t->dlg_index);
@@ -128,9 +136,54 @@ size_t sipcode_txn_peak(const struct sipcode_txn_table *t)
     return t ? t->peak : 0;
 }
 
+/* A slot keeps its last reply at the start of its buffer and a pending
+ * (delayed) final at the end; the buffer is the slot's share of the arena,
+ * or an overflow buffer when the two do not fit there. */
 static char *reply_buf(const struct sipcode_txn_table *t, uint32_t id)
 {
-    return t->replies + (size_t)(id - 1) * t->reply_cap;
+    const struct slot *s = &t->slots[id];
+    return s->big ? s->big : t->replies + (size_t)(id - 1) * t->reply_cap;
+}
+
+static size_t reply_room(const struct sipcode_txn_table *t, uint32_t id)
+{
+    return t->slots[id].big ? t->slots[id].big_cap : t->reply_cap;
+}
+
+static void drop_big(struct sipcode_txn_table *t, struct slot *s)
+{
+    if (!s->big)
+        return;
+    t->big_bytes -= s->big_cap;
+    free(s->big);
+    s->big = NULL;
+    s->big_cap = 0;
+}
+
+/* Makes room for need bytes in slot id, keeping the last reply at the start
+ * and the pending one at the end. 0 when the overflow budget (or memory)
+ * does not allow it: the caller then keeps nothing. */
+static int ensure_room(struct sipcode_txn_table *t, uint32_t id, size_t need)
+{
+    struct slot *s = &t->slots[id];
+    size_t room = reply_room(t, id), want;
+    char *old, *b;
+    if (need <= room)
+        return 1;
+    want = need < 2 * t->reply_cap ? 2 * t->reply_cap : need;
+    if (t->big_bytes - s->big_cap + want > t->big_budget)
+        return 0;
+    b = malloc(want);
+    if (!b)
+        return 0;
+    old = reply_buf(t, id);
+    memcpy(b, old, s->last_len);
+    memcpy(b + want - s->pending_len, old + room - s->pending_len, s->pending_len);
+    drop_big(t, s);
+    s->big = b;
+    s->big_cap = want;
+    t->big_bytes += want;
+    return 1;
 }
 
 /* ---- the timer heap ----------------------------------------------------------------- */
@@ -325,6 +378,7 @@ static void release(struct sipcode_txn_table *t, uint32_t id)
     unlink_chain(&t->key_index[s->key_hash & t->mask], t, id, 0);
     if (s->dlg_len)
         unlink_chain(&t->dlg_index[s->dlg_hash & t->mask], t, id, 1);
+    drop_big(t, s);
     s->state = S_FREE;
     s->next_key = t->free_head;
     t->free_head = id;
@@ -493,24 +547,24 @@ enum sipcode_err sipcode_txn_reply(struct sipcode_txn_table *t, uint32_t id, int
     if (id == 0 || id > t->cap || t->slots[id].state == S_FREE)
         return SIPCODE_ENOTFOUND;
     s = &t->slots[id];
-    b = reply_buf(t, id);
     if (code >= 200 && due_ms > now_ms) {
-        if (len + s->last_len > t->reply_cap)
+        if (!ensure_room(t, id, len + s->last_len))
             return SIPCODE_ENOSPACE;
+        b = reply_buf(t, id);
         s->pending_len = len;
         s->pending_code = code;
         s->pending_due = due_ms;
-        memcpy(b + t->reply_cap - len, bytes, len);
+        memcpy(b + reply_room(t, id) - len, bytes, len);
         schedule(t, id);
         return SIPCODE_OK;
     }
-    if (len + s->pending_len > t->reply_cap) {
+    if (!ensure_room(t, id, len + s->pending_len)) {
         s->last_len = 0; /* sent, cannot be kept: retransmissions go unanswered */
         sent(t, id, code, now_ms);
         schedule(t, id);
         return SIPCODE_ENOSPACE;
     }
-    memcpy(b, bytes, len);
+    memcpy(reply_buf(t, id), bytes, len);
     s->last_len = len;
     sent(t, id, code, now_ms);
     schedule(t, id);
@@ -527,7 +581,7 @@ enum sipcode_err sipcode_txn_template(const struct sipcode_txn_table *t, uint32_
         return SIPCODE_ENOTFOUND;
     s = &t->slots[id];
     if (s->pending_len) {
-        *bytes = reply_buf(t, id) + t->reply_cap - s->pending_len;
+        *bytes = reply_buf(t, id) + reply_room(t, id) - s->pending_len;
         *len = s->pending_len;
     } else if (s->last_len) {
         *bytes = reply_buf(t, id);
@@ -570,7 +624,7 @@ size_t sipcode_txn_poll(struct sipcode_txn_table *t, uint64_t now_ms,
         if (s->pending_len && s->pending_due <= now_ms && s->state < S_COMPLETED) {
             /* a delayed final is due: it becomes the last reply */
             char *b = reply_buf(t, id);
-            memmove(b, b + t->reply_cap - s->pending_len, s->pending_len);
+            memmove(b, b + reply_room(t, id) - s->pending_len, s->pending_len);
             s->last_len = s->pending_len;
             s->pending_len = 0;
             sent(t, id, s->pending_code, now_ms);

@@ -724,6 +724,70 @@ static void txn_timer_g_until_h(void)
     sipcode_txn_table_destroy(t);
 }
 
+/* Replies longer than the slot's arena share go in overflow buffers, up to
+ * the budget; past it they are sent but not kept. */
+static void txn_long_replies(void)
+{
+    struct sipcode_txn_config cfg;
+    struct sipcode_txn_table *t = NULL;
+    struct sipcode_txn_verdict v;
+    struct sipcode_txn_event ev[4];
+    struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
+    static char big[3000], pending[1500];
+    char text[1024], other[1024];
+    struct req r, r2;
+    uint64_t now = 1000;
+    size_t n;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.cap = 4;
+    cfg.reply_cap = 256;
+    cfg.overflow_budget = 4096;
+    CHECK_INT(sipcode_txn_table_create(&cfg, &t), SIPCODE_OK);
+    if (!t)
+        return;
+    memset(big, 'b', sizeof big);
+    memset(pending, 'p', sizeof pending);
+    make_req(text, sizeof text, "INVITE");
+    CHECK(parse_req(&r, text));
+    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, now, &v), SIPCODE_OK);
+    CHECK_INT(v.kind, SIPCODE_TXN_NEW);
+    /* a 100 kept in the arena, then a delayed final too long for it */
+    CHECK_INT(sipcode_txn_reply(t, v.id, 100, "100", 3, now, now), SIPCODE_OK);
+    CHECK_INT(sipcode_txn_reply(t, v.id, 486, pending, sizeof pending, now, now + 50),
+              SIPCODE_OK);
+    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, now + 10, &v), SIPCODE_OK);
+    CHECK_INT(v.kind, SIPCODE_TXN_RETRANSMIT);
+    CHECK(v.len == 3 && memcmp(v.bytes, "100", 3) == 0); /* moved with the pending one */
+    n = sipcode_txn_poll(t, now + 50, ev, 4);
+    CHECK_INT(n, 1);
+    CHECK(n == 1 && ev[0].kind == SIPCODE_TXN_EV_SEND && ev[0].len == sizeof pending &&
+          memcmp(ev[0].bytes, pending, sizeof pending) == 0);
+    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, now + 60, &v), SIPCODE_OK);
+    CHECK(v.kind == SIPCODE_TXN_RETRANSMIT && v.len == sizeof pending &&
+          memcmp(v.bytes, pending, sizeof pending) == 0);
+    /* a second transaction: 3000 bytes would pass the 4096 budget (1500 in use) */
+    make_req(other, sizeof other, "OPTIONS");
+    CHECK(parse_req(&r2, other));
+    CHECK_INT(sipcode_txn_receive(t, r2.buf, &r2.m, &peer, 0, 0, r2.len, now, &v), SIPCODE_OK);
+    CHECK_INT(v.kind, SIPCODE_TXN_NEW);
+    CHECK_INT(sipcode_txn_reply(t, v.id, 200, big, sizeof big, now, now), SIPCODE_ENOSPACE);
+    CHECK_INT(sipcode_txn_receive(t, r2.buf, &r2.m, &peer, 0, 0, r2.len, now + 1, &v),
+              SIPCODE_OK);
+    CHECK(v.kind == SIPCODE_TXN_RETRANSMIT && v.len == 0);
+    /* once the INVITE's transaction ends (Timer H), its buffer is given back */
+    while ((now = sipcode_txn_next_due(t)) != UINT64_MAX && now < 100000)
+        sipcode_txn_poll(t, now, ev, 4);
+    CHECK_INT(sipcode_txn_count(t), 0);
+    CHECK_INT(sipcode_txn_receive(t, r2.buf, &r2.m, &peer, 0, 0, r2.len, now, &v), SIPCODE_OK);
+    CHECK_INT(v.kind, SIPCODE_TXN_NEW);
+    CHECK_INT(sipcode_txn_reply(t, v.id, 200, big, sizeof big, now, now), SIPCODE_OK);
+    CHECK_INT(sipcode_txn_receive(t, r2.buf, &r2.m, &peer, 0, 0, r2.len, now + 1, &v),
+              SIPCODE_OK);
+    CHECK(v.kind == SIPCODE_TXN_RETRANSMIT && v.len == sizeof big &&
+          memcmp(v.bytes, big, sizeof big) == 0);
+    sipcode_txn_table_destroy(t);
+}
+
 static void txn_ack_absorbed(void)
 {
     struct sipcode_txn_table *t = new_table(16);
@@ -1033,6 +1097,7 @@ static const struct test_case responder_tests[] = {
     {"responder_rules_file_errors", rules_file_errors},
     {"responder_mix_distribution", mix_distribution},
     {"responder_txn_timer_g_until_h", txn_timer_g_until_h},
+    {"responder_txn_long_replies", txn_long_replies},
     {"responder_txn_ack_absorbed", txn_ack_absorbed},
     {"responder_txn_2xx_until_ack", txn_2xx_until_ack},
     {"responder_txn_cancel", txn_cancel},
