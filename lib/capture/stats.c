@@ -48,11 +48,72 @@ uint64_t sipcode__hash(uint64_t h, const void *p, size_t len)
     return h ^ h >> 29;
 }
 
-static uint64_t hash_slice(uint64_t h, struct sipcode_slice s)
+/* The transaction and response keys: 16 bytes per 64 x 64 -> 128-bit
+ * multiplication folded to 64 bits (wyhash's step), about half the
+ * dependent multiplications of sipcode__hash on these short fields. */
+#define KEY_K0 0xa0761d6478bd642full
+#define KEY_K1 0xe7037ed1a0b428dbull
+#define KEY_K2 0x8ebc6af09c88c6e3ull
+
+static uint64_t mum(uint64_t a, uint64_t b)
 {
-    uint64_t n = s.len;
-    h = sipcode__hash(h, &n, sizeof n); /* length first: no ambiguity between fields */
-    return s.len ? sipcode__hash(h, s.ptr, s.len) : h;
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128;
+    u128 r = (u128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    uint64_t lo = (mid << 32) | (uint32_t)ll;
+    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return lo ^ hi;
+#endif
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static uint64_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Mixes the bytes of s into h; the caller mixed in their length. The last
+ * 1..16 bytes are read by loads that may overlap (given the length they
+ * still hold every byte once): copying them byte by byte into a word made
+ * the CPU wait for the stores to forward. A word equal to KEY_K1 would
+ * make a step forget h, but KEY_K1 has bytes above 0x7f and the fields
+ * hashed are ASCII tokens (the parser checks). */
+static uint64_t mix_slice(uint64_t h, struct sipcode_slice s)
+{
+    const uint8_t *p = (const uint8_t *)s.ptr;
+    size_t len = s.len;
+    uint64_t a, b;
+    while (len > 16) {
+        h = mum(rd64(p) ^ KEY_K1, rd64(p + 8) ^ h);
+        p += 16;
+        len -= 16;
+    }
+    if (len > 8) {
+        a = rd64(p);
+        b = rd64(p + len - 8);
+    } else if (len >= 4) {
+        a = rd32(p) << 32 | rd32(p + len - 4);
+        b = 0;
+    } else if (len) {
+        a = (uint64_t)p[0] << 16 | (uint64_t)p[len >> 1] << 8 | p[len - 1];
+        b = 0;
+    } else {
+        a = b = 0;
+    }
+    return mum(a ^ KEY_K1, b ^ h);
 }
 
 static uint64_t finish_hash(uint64_t h)
@@ -103,8 +164,12 @@ static size_t hist_bucket(uint64_t v)
     unsigned e = 63;
     if (v < 64)
         return (size_t)v;
+#if defined(__GNUC__)
+    e = 63u - (unsigned)__builtin_clzll(v); /* the top bit's position */
+#else
     while (!(v >> e))
         e--;
+#endif
     /* e >= 6: 32 sub-buckets from the 5 bits below the top one */
     return 64 + (size_t)(e - 6) * HIST_SUB + (size_t)((v >> (e - 5)) & (HIST_SUB - 1));
 }
@@ -217,14 +282,17 @@ static int slice_is(struct sipcode_slice s, const char *text)
     return s.len == n && memcmp(s.ptr, text, n) == 0;
 }
 
+/* The RFC 3261 transaction key: top Via branch, Call-ID, CSeq number and
+ * method (the lengths first: no ambiguity between fields). Not finished:
+ * the request and response keys go on from it. */
 static uint64_t transaction_key(const struct sipcode_message *m)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    long long cseq = m->cseq;
-    h = hash_slice(h, m->via.branch);
-    h = hash_slice(h, m->call_id);
-    h = sipcode__hash(h, &cseq, sizeof cseq);
-    return hash_slice(h, m->cseq_method);
+    uint64_t h = KEY_K0;
+    h = mum((uint64_t)m->via.branch.len ^ KEY_K1, (uint64_t)m->call_id.len ^ h);
+    h = mum((uint64_t)m->cseq_method.len ^ KEY_K2, (uint64_t)m->cseq ^ h);
+    h = mix_slice(h, m->via.branch);
+    h = mix_slice(h, m->call_id);
+    return mix_slice(h, m->cseq_method);
 }
 
 /* The table work of one message, apart from the rest so that it can wait
@@ -306,20 +374,22 @@ int sipcode__stats_summarize(const struct sipcode_message *m, struct msg_summary
     sum->is_request = m->is_request;
     sum->code = m->is_request ? 0 : m->status.code;
     sum->method = m->is_request ? m->request.method : m->cseq_method;
-    sum->txn_key = finish_hash(sipcode__hash(base, "Q", 1));
+    /* a request's key and a response's differ by what is mixed in next */
+    sum->txn_key = finish_hash(mum(base ^ KEY_K2, 'Q'));
     sum->key = sum->txn_key;
     if (!m->is_request) {
-        uint64_t key = sipcode__hash(base, "S", 1);
-        key = sipcode__hash(key, &sum->code, sizeof sum->code);
-        sum->key = finish_hash(hash_slice(key, m->to_tag));
+        uint64_t key = mum((uint64_t)(unsigned)sum->code ^ KEY_K2, (uint64_t)m->to_tag.len ^ base);
+        sum->key = finish_hash(mix_slice(key, m->to_tag));
     }
     sum->reason_count = 0;
     sum->m = m;
     if (wants_reasons(m)) {
-        const struct sipcode_header *h = NULL;
-        while ((h = sipcode_message_find(m, "Reason", 6, h)) != NULL) {
+        size_t i;
+        for (i = 0; i < m->header_count; i++) {
+            if (m->headers[i].id != SIPCODE_H_REASON)
+                continue;
             if (sum->reason_count < SUMMARY_REASONS)
-                sum->reasons[sum->reason_count] = h->value;
+                sum->reasons[sum->reason_count] = m->headers[i].value;
             sum->reason_count++;
         }
     }
