@@ -13,6 +13,8 @@
 #               minutes on 1 GB here and the ratio is one of throughputs);
 #               "none" skips tshark
 #   REPS        timed runs of each program; the median is reported (default 3)
+#   THREADS     sipcode is timed with --threads 1 (pinned) and, when THREADS > 1,
+#               with --threads THREADS, not pinned (default: online CPUs)
 #   SEED        generator seed (default 0x5195C0DE)
 #   BENCH_CPU   CPU to pin to with taskset (default 0; "none" to not pin)
 #   CC, BENCH_CFLAGS (default -O2) for the generator and memchr_pass
@@ -30,6 +32,7 @@ SIZE_MB=${SIZE_MB:-1024}
 SMALL_MB=${SMALL_MB:-256}
 TSHARK_MB=${TSHARK_MB:-$SMALL_MB}
 REPS=${REPS:-3}
+THREADS=${THREADS:-$(getconf _NPROCESSORS_ONLN)}
 SEED=${SEED:-0x5195C0DE}
 BENCH_CPU=${BENCH_CPU:-0}
 CC=${CC:-cc}
@@ -131,13 +134,24 @@ check_failed=0
 for f in "$big" "$small"; do
     cat "$f" >/dev/null # warm the page cache
     tag=$(basename "$f" .pcap)
-    read -r s rss cpu < <(timed "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --format json "$f")
-    row "sipcode stats --format json" "$f" "$s" "$rss" "$cpu"
+    read -r s rss cpu < <(timed "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --threads 1 --format json "$f")
+    row "sipcode stats, 1 thread" "$f" "$s" "$rss" "$cpu"
     [ "$f" = "$big" ] && sip_big=$s sip_big_cpu=$cpu
     [ "$f" = "$small" ] && sip_small=$s sip_small_rss=$rss
     [ "$f" = "$big" ] && sip_big_rss=$rss
     perl bench/capture/check_truth.pl "$f.truth.json" "$OUT/$tag.sipcode.json" | sed "s|^|$tag: |" \
         >>"$OUT/truth.txt" || check_failed=1
+    if [ "$THREADS" -gt 1 ]; then
+        # not pinned: the threads need the CPUs; the same output as one thread
+        read -r s rss cpu < <(pin="" timed "sipcode-mt-$tag" "$OUT/$tag.sipcode-mt.json" "$BUILD/sipcode" stats --threads "$THREADS" --format json "$f")
+        row "sipcode stats, $THREADS threads" "$f" "$s" "$rss" "$cpu"
+        [ "$f" = "$big" ] && mt_big=$s mt_big_cpu=$cpu mt_big_rss=$rss
+        [ "$f" = "$small" ] && mt_small_rss=$rss
+        if ! cmp -s "$OUT/$tag.sipcode.json" "$OUT/$tag.sipcode-mt.json"; then
+            echo "$tag: sipcode with $THREADS threads differs from 1 thread" >>"$OUT/truth.txt"
+            check_failed=1
+        fi
+    fi
 
     read -r s rss cpu < <(timed "memchr-lf-$tag" "$OUT/$tag.memchr.txt" "$OUT/memchr_pass" "$f")
     row "memchr pass, LF" "$f" "$s" "$rss" "$cpu"
@@ -166,19 +180,26 @@ fi
     printf '%s\n' "${rows[@]}"
     echo
     big_bytes=$(stat -c %s "$big")
-    awk -v s="$sip_big" -v lf="$lf_big" -v ff="$ff_big" -v b="$big_bytes" \
-        'BEGIN {
-            printf "sipcode / memchr pass (LF):   %.2f of its speed (target >= 0.5)\n", lf / s;
-            printf "sipcode / memchr pass (0xff): %.2f of its speed\n", ff / s }'
-    awk -v s="$sip_big_cpu" -v lf="$lf_big_cpu" \
-        'BEGIN { if (s > 0 && lf > 0) printf "  by CPU time (user+sys):     %.2f\n", lf / s }'
-    if [ -n "$tshark_file" ]; then
-        awk -v s="$sip_big" -v b="$big_bytes" -v ts="$tshark_s" -v tb="$tshark_bytes" \
-            'BEGIN { printf "sipcode / tshark throughput:  %.1fx (target >= 50x; tshark timed on %.0f MB)\n", (b / s) / (tb / ts), tb / 1e6 }'
-        awk -v s="$sip_big_cpu" -v b="$big_bytes" -v ts="$tshark_cpu" -v tb="$tshark_bytes" \
-            'BEGIN { if (s > 0) printf "  by CPU time (user+sys):     %.1fx\n", (b / s) / (tb / ts) }'
+    ratios() { # ratios LABEL SECONDS CPU_SECONDS
+        awk -v l="$1" -v s="$2" -v lf="$lf_big" -v ff="$ff_big" -v b="$big_bytes" \
+            'BEGIN {
+                printf "sipcode (%s) / memchr pass (LF):   %.2f of its speed (target >= 0.5)\n", l, lf / s;
+                printf "sipcode (%s) / memchr pass (0xff): %.2f of its speed\n", l, ff / s }'
+        awk -v s="$3" -v lf="$lf_big_cpu" \
+            'BEGIN { if (s > 0 && lf > 0) printf "  by CPU time (user+sys):     %.2f\n", lf / s }'
+        if [ -n "$tshark_file" ]; then
+            awk -v l="$1" -v s="$2" -v b="$big_bytes" -v ts="$tshark_s" -v tb="$tshark_bytes" \
+                'BEGIN { printf "sipcode (%s) / tshark throughput:  %.1fx (target >= 50x; tshark timed on %.0f MB)\n", l, (b / s) / (tb / ts), tb / 1e6 }'
+            awk -v s="$3" -v b="$big_bytes" -v ts="$tshark_cpu" -v tb="$tshark_bytes" \
+                'BEGIN { if (s > 0) printf "  by CPU time (user+sys):     %.1fx\n", (b / s) / (tb / ts) }'
+        fi
+    }
+    ratios "1 thread" "$sip_big" "$sip_big_cpu"
+    if [ "$THREADS" -gt 1 ]; then ratios "$THREADS threads" "$mt_big" "$mt_big_cpu"; fi
+    echo "sipcode peak RSS, 1 thread: $((sip_small_rss / 1024)) MB on $(basename "$small"), $((sip_big_rss / 1024)) MB on $(basename "$big")"
+    if [ "$THREADS" -gt 1 ]; then
+        echo "sipcode peak RSS, $THREADS threads: $((mt_small_rss / 1024)) MB on $(basename "$small"), $((mt_big_rss / 1024)) MB on $(basename "$big")"
     fi
-    echo "sipcode peak RSS: $((sip_small_rss / 1024)) MB on $(basename "$small"), $((sip_big_rss / 1024)) MB on $(basename "$big")"
     if [ -n "$tshark_file" ]; then
         echo
         echo "tshark against the ground truth ($(basename "$tshark_file")):"
