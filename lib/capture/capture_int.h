@@ -205,6 +205,8 @@ struct sipcode_stats {
     uint64_t codes[CODE_SLOTS], code_retrans[CODE_SLOTS];
     struct method_entry methods[SIPCODE_STATS_MAX_METHODS];
     size_t method_count;
+    uint64_t method_words[SIPCODE_STATS_MAX_METHODS]; /* see method_index() */
+    uint8_t method_lens[SIPCODE_STATS_MAX_METHODS];
     struct reason_entry *reasons;
     size_t reason_count;
     struct seen_table txns, resps;

@@ -138,11 +138,27 @@ static uint32_t aux_method(uint32_t aux)
 
 /* ---- methods, histograms, reasons ------------------------------------------ */
 
+/* A word from the first bytes of a method name: with its length it tells
+ * names of up to 8 bytes apart (loads may overlap, never pass the end). */
+static uint64_t name_word(const uint8_t *p, size_t len)
+{
+    if (len >= 8)
+        return rd64(p);
+    if (len >= 4)
+        return rd32(p) << 32 | rd32(p + len - 4);
+    if (len)
+        return (uint64_t)p[0] << 16 | (uint64_t)p[len >> 1] << 8 | p[len - 1];
+    return 0;
+}
+
 static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name, int add)
 {
     size_t i;
+    uint64_t word = name_word((const uint8_t *)name.ptr, name.len);
+    /* a compact array of words and lengths: no memcmp call, one cache line */
     for (i = 0; i < st->method_count; i++)
-        if (st->methods[i].len == name.len && memcmp(st->methods[i].name, name.ptr, name.len) == 0)
+        if (st->method_words[i] == word && st->method_lens[i] == name.len &&
+            (name.len <= 8 || memcmp(st->methods[i].name, name.ptr, name.len) == 0))
             return (uint32_t)i;
     if (!add || name.len == 0 || name.len > SIPCODE_STATS_METHOD_LEN ||
         st->method_count == SIPCODE_STATS_MAX_METHODS)
@@ -155,6 +171,8 @@ static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name
         memcpy(m->name, name.ptr, name.len);
         m->name[name.len] = '\0';
         m->len = name.len;
+        st->method_words[st->method_count] = word;
+        st->method_lens[st->method_count] = (uint8_t)name.len;
     }
     return (uint32_t)st->method_count++;
 }
