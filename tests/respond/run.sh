@@ -141,8 +141,16 @@ sipp() {
 # lint_clean FILE : no error finding, no warning but deprecated-code.
 lint_clean() {
     local out
-    out=$("$SIPCODE" lint "$1" 2>&1)
-    if printf '%s\n' "$out" | grep -P '\t(error|warning)\t' | grep -vq -P '\tdeprecated-code\t'; then
+    out=$("$SIPCODE" lint --format json "$1" 2>&1 | perl -MJSON::PP -e '
+        my $d = eval { decode_json(join "", <STDIN>) } or do { print "no JSON from lint\n"; exit };
+        print "no response found\n" unless @{$d->{responses} || []};
+        for my $r (@{$d->{responses}}) {
+            for my $f (@{$r->{findings}}) {
+                next if $f->{severity} eq "info" || $f->{id} eq "deprecated-code";
+                print "$f->{severity} $f->{id}: $f->{summary} [$f->{subject}]\n";
+            }
+        }')
+    if [ -n "$out" ]; then
         fail "sipcode lint finds problems in $(basename "$1"):"
         printf '%s\n' "$out" | sed -e 's/^/    /'
         show "$1" 20
@@ -190,9 +198,9 @@ t_invite_ring_200_bye() {
 }
 
 t_register_401() {
-    # Both REGISTERs get 401 (see uac-register.xml): what is tested is a
-    # challenge SIPp reads and answers with Digest credentials.
-    start_responder --listen udp:127.0.0.1:0 --method REGISTER=401 --realm test.example || return
+    printf '%s\n' '# REGISTER with credentials is accepted, without them challenged' \
+        'method=REGISTER auth=yes code=200' 'method=REGISTER code=401' >"$T/rules"
+    start_responder --listen udp:127.0.0.1:0 --rules "$T/rules" --realm test.example || return
     sipp register uac-register.xml u1 127.0.0.1 "$UDP4" -s alice -au alice -ap secret -m 5 -r 10
     if [ -s "$T/register.logs" ] &&
         [ "$(grep -c 'challenge Digest .*realm="test.example"' "$T/register.logs")" != 5 ]; then
@@ -200,7 +208,7 @@ t_register_401() {
         show "$T/register.logs" 5
     fi
     stop_responder || return
-    summary requests.REGISTER=10 responses.401=10 'dropped.*=0'
+    summary requests.REGISTER=10 responses.401=5 responses.200=5 'dropped.*=0'
 }
 
 t_cancel() {
@@ -299,6 +307,26 @@ t_ipv6() {
         'dropped.*=0'
 }
 
+# --reason, --warning, --phrase and --retry-after reach the wire and lint clean.
+t_reason_warning_phrase() {
+    start_responder --listen udp:127.0.0.1:0 --code 486 --reason q850 \
+        --warning '399 sipcode "a test"' --phrase 'Besetzt – später' --retry-after 30 || return
+    if "${CLIENT[@]}" ask 127.0.0.1 "$UDP4" INVITE busy 486 "$T/486.sip"; then
+        grep -q $'^SIP/2.0 486 Besetzt – später\r$' "$T/486.sip" ||
+            fail "status line: $(head -n 1 "$T/486.sip")"
+        # RFC 3398: 486 Busy Here <- cause 17 User busy
+        grep -q -i '^Reason: *Q\.850 *; *cause=17' "$T/486.sip" || fail "no Reason with cause 17"
+        grep -q '^Warning: 399 sipcode "a test"' "$T/486.sip" || fail "no Warning"
+        grep -q '^Retry-After: 30' "$T/486.sip" || fail "no Retry-After"
+        lint_clean "$T/486.sip"
+        [ "$bad" = 0 ] || show "$T/486.sip"
+    else
+        fail "INVITE"
+    fi
+    stop_responder || return
+    summary requests.INVITE=1 responses.486=1
+}
+
 # tests/respond/malformed/NAME.EXPECT.sip: EXPECT is the code of the only
 # reply wanted, or "none" (dropped; ACK never answered, a response never).
 t_malformed() {
@@ -360,8 +388,8 @@ t_summary_and_duration() {
 }
 
 ALL="options invite_486_ack invite_ring_200_bye register_401 cancel dial_every_code udp_timer_g
-udp_2xx_retransmission request_retransmission tcp_calls_on_one_connection ipv6 malformed
-summary_and_duration"
+udp_2xx_retransmission request_retransmission tcp_calls_on_one_connection ipv6
+reason_warning_phrase malformed summary_and_duration"
 
 for TEST in ${*:-$ALL}; do
     T="$WORK/$TEST"

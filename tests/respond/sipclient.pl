@@ -77,12 +77,11 @@ sub request {
     $m .= "Contact: <sip:tester\@$local>\r\n" if $a{method} =~ /^(INVITE|REGISTER|SUBSCRIBE)$/;
     $m .= "Event: presence\r\nExpires: 60\r\n" if $a{method} =~ /^(SUBSCRIBE|PUBLISH)$/;
     $m .= "Info-Package: sipcode-test\r\n" if $a{method} eq 'INFO';
-    # What a phone puts in a request besides the mandatory fields: the
-    # responder never answers a UDP request with more bytes than it got, so a
-    # bare-bones request could get no answer at all.
-    $m .= "User-Agent: sipcode-tests/sipclient.pl\r\n" if $a{method} ne 'ACK';
+    # What a phone puts in a request besides the mandatory fields.
+    # (A CANCEL stays as bare as RFC 3261 9.1 makes it: its 481 must go out.)
     if ($a{method} ne 'ACK' && $a{method} ne 'CANCEL') {
-        $m .= "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, MESSAGE\r\n"
+        $m .= "User-Agent: sipcode-tests/sipclient.pl\r\n"
+            . "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, MESSAGE\r\n"
             . "Supported: replaces, timer, 100rel\r\n";
         if ($a{method} eq 'INVITE' && $body eq '') {
             $body = "v=0\r\no=tester 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
