@@ -219,6 +219,7 @@ struct sipcode_stats {
     size_t tcp_bytes; /* buffered by all flows */
     struct frag *frags;
     size_t frag_bytes;
+    size_t frag_used; /* slots of frags in use */
     struct sipcode_header hdrs[MSG_HEADERS];
 };
 

@@ -439,6 +439,7 @@ static void transport(struct sipcode_stats *st, const struct addrs *a, unsigned 
 
 static void frag_release(struct sipcode_stats *st, struct frag *fr)
 {
+    st->frag_used--;
     st->frag_bytes -= fr->buf_cap;
     free(fr->buf);
     memset(fr, 0, sizeof *fr);
@@ -453,8 +454,13 @@ static void fragment(struct sipcode_stats *st, const struct addrs *a, uint32_t i
     struct frag *fr = NULL, *free_slot = NULL;
     size_t i, end = offset + len, blocks;
     st->c.ip_fragments++;
-    for (i = 0; i < st->cfg.max_fragments; i++) {
+    /* Each slot is large (its block bitmap): stop once every slot in use
+     * was seen and a free one found; the rest are free. */
+    size_t unseen = st->frag_used;
+    for (i = 0; i < st->cfg.max_fragments && (unseen > 0 || !free_slot); i++) {
         struct frag *x = &st->frags[i];
+        if (x->used)
+            unseen--;
         if (x->used && ts > x->first_ts && ts - x->first_ts > st->cfg.idle_timeout_ns) {
             st->c.fragment_drops++;
             frag_release(st, x);
@@ -474,6 +480,7 @@ static void fragment(struct sipcode_stats *st, const struct addrs *a, uint32_t i
         }
         fr = free_slot;
         fr->used = 1;
+        st->frag_used++;
         fr->v6 = a->v6;
         fr->id = id;
         fr->proto = (uint8_t)proto;

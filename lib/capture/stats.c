@@ -508,6 +508,27 @@ static int start_line_like(const uint8_t *p, size_t len)
     return len >= i + 9 && memcmp(p + len - 8, " SIP/2.0", 8) == 0;
 }
 
+/* start_line_like() of the first line of p[0..len), looking for its end
+ * only when the start could begin a request line: a quarter of the
+ * datagrams of a call are RTP, whose first byte already says no. The
+ * bytes tested before the end is known (a token, "SIP/d.d ") hold no LF,
+ * so the answer is start_line_like()'s. */
+static int first_line_like(const uint8_t *p, size_t len)
+{
+    const uint8_t *lf;
+    size_t i = 0;
+    if (len >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+        p[3] == '/')
+        return len >= 8 && p[4] >= '0' && p[4] <= '9' && p[5] == '.' && p[6] >= '0' &&
+               p[6] <= '9' && p[7] == ' ';
+    while (i < len && i <= SIPCODE_STATS_METHOD_LEN && (is_upper(p[i]) || p[i] == '-'))
+        i++;
+    if (i == 0 || i >= len || p[i] != ' ')
+        return 0;
+    lf = memchr(p + i, '\n', len - i);
+    return start_line_like(p, lf ? (size_t)(lf - p) : len);
+}
+
 static int is_crlf(uint8_t c)
 {
     return c == '\r' || c == '\n';
@@ -516,7 +537,7 @@ static int is_crlf(uint8_t c)
 enum datagram_kind sipcode__stats_classify(const uint8_t *p, size_t len, unsigned wire_flags,
                                            struct sipcode_header *hdrs, struct sipcode_message *m)
 {
-    size_t used, i, eol;
+    size_t used, i;
     enum sipcode_err err;
     if (len == 0)
         return DGRAM_NON_SIP;
@@ -530,9 +551,7 @@ enum datagram_kind sipcode__stats_classify(const uint8_t *p, size_t len, unsigne
         return DGRAM_MESSAGE;
     if (err == SIPCODE_ENOTFOUND)
         return DGRAM_KEEPALIVE;
-    for (eol = i; eol < len && p[eol] != '\n'; eol++)
-        ;
-    return start_line_like(p + i, eol - i) ? DGRAM_MALFORMED : DGRAM_NON_SIP;
+    return first_line_like(p + i, len - i) ? DGRAM_MALFORMED : DGRAM_NON_SIP;
 }
 
 static void count_datagram(struct sipcode_stats *st, enum datagram_kind kind,
