@@ -248,7 +248,9 @@ static enum rec_status read_serial(const struct reader *rd, struct counting *c, 
 #define SLOTS        4
 #define SLOT_RECORDS 4096u
 #define SLOT_WINDOW  (4u << 20)
-#define CHUNK        128u /* records a thread classifies at a time */
+#define CHUNK        128u   /* records a thread classifies at a time */
+#define COUNT_AHEAD  4u     /* records prefetched ahead of the counting */
+#define FRAMER_AHEAD 16384u /* the framer reads only headers: it runs ahead faster */
 
 enum slot_state { SLOT_FREE, SLOT_READY };
 
@@ -312,8 +314,9 @@ static void fill(struct pool *pl, struct slot *s)
     s->n = 0;
     s->m.map_off = start;
     s->m.map_len = rd->size - start < SLOT_WINDOW ? (size_t)(rd->size - start) : SLOT_WINDOW;
-    p = s->m.map_len ? mmap(NULL, s->m.map_len, PROT_READ, MAP_PRIVATE, rd->fd, (off_t)start)
-                     : MAP_FAILED;
+    p = s->m.map_len
+            ? mmap(NULL, s->m.map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, rd->fd, (off_t)start)
+            : MAP_FAILED;
     if (p == MAP_FAILED) {
         pl->io_errno = errno;
         s->m.map = NULL;
@@ -331,7 +334,7 @@ static void fill(struct pool *pl, struct slot *s)
         size_t at = (size_t)(pl->off - start);
         if (ahead < at)
             ahead = at;
-        while (ahead < at + PREFETCH_AHEAD && ahead < s->m.map_len) {
+        while (ahead < at + FRAMER_AHEAD && ahead < s->m.map_len) {
             __builtin_prefetch(s->m.map + ahead);
             ahead += 64;
         }
@@ -446,6 +449,17 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
             pthread_cond_wait(&pl.cv, &pl.mu);
         pthread_mutex_unlock(&pl.mu);
         for (k = 0; k < s->n; k++) {
+            if (k + COUNT_AHEAD < s->n) {
+                /* another thread touched these last: ask for the frame's
+                 * headers and the method name a few records ahead */
+                const struct pre_parsed *next = &s->pre[k + COUNT_AHEAD];
+                const struct rec *r = &s->recs[k + COUNT_AHEAD];
+                __builtin_prefetch(r->data);
+                if (r->take > 64)
+                    __builtin_prefetch(r->data + 64);
+                if (next->payload && next->kind == DGRAM_MESSAGE)
+                    __builtin_prefetch(next->sum.method.ptr);
+            }
             c->st->pre = s->pre[k].payload ? &s->pre[k] : NULL;
             count_record(c, &s->recs[k]);
         }
