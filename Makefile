@@ -175,7 +175,8 @@ test: check
 sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests golden-tests live-tests fuzz-replay
+	  LDFLAGS="-fsanitize=address,undefined" unit cli-tests golden-tests live-tests \
+	  respond-tests fuzz-replay
 
 # ---- fuzzing ----------------------------------------------------------------
 # The replay build runs each target's corpus with the normal compiler, in
