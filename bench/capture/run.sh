@@ -115,7 +115,7 @@ esac
         "($(getconf _NPROCESSORS_ONLN) online; pinned: ${pin:-no})"
     echo "kernel:    $(uname -sr)"
     echo "generator: bench/capture/gen_capture.c --seed $SEED ($BENCH_CFLAGS); memchr_pass: $BENCH_CFLAGS"
-    echo "runs:      $REPS per program, median wall time; page cache warm (each file read once before)"
+    echo "runs:      $REPS per program, taking turns; median wall time; page cache warm (each file read before each turn)"
     echo
 } | tee "$REPORT"
 
@@ -129,36 +129,86 @@ row() {
         'BEGIN {printf "%-28s %-15s %8.3f %8s %9.1f %12.0f %8.1f", l, f, s, c, b / s / 1e6, p / s, r / 1024}')")
 }
 
+# run_once NAME OUTFILE CMD...: one timed run, stdout to OUTFILE; appends
+# "wall_seconds cpu_seconds rss_kb" to $OUT/NAME.samples.
+run_once() {
+    local name=$1 out=$2 t0 t1 r u sy
+    shift 2
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%M %U %S' -o "$OUT/$name.rss" $pin "$@" >"$out" 2>"$OUT/$name.err" || {
+        echo "run.sh: $name failed:" >&2
+        cat "$OUT/$name.err" >&2
+        exit 1
+    }
+    t1=$EPOCHREALTIME
+    read -r r u sy < <(tail -n 1 "$OUT/$name.rss")
+    echo "$(echo "$t1 - $t0" | bc -l) $(echo "$u + $sy" | bc -l) $r" >>"$OUT/$name.samples"
+}
+
+# summary NAME: "median_wall max_rss_kb median_cpu" of NAME's samples
+summary() {
+    local wall cpu rss
+    wall=$(awk '{print $1}' "$OUT/$1.samples" | sort -g | awk '{a[NR]=$1} END {printf "%.6f", a[int((NR+1)/2)]}')
+    cpu=$(awk '{print $2}' "$OUT/$1.samples" | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}')
+    rss=$(awk 'BEGIN {m = 0} $3 > m {m = $3} END {print m}' "$OUT/$1.samples")
+    echo "$wall $rss $cpu"
+}
+
+# ratio_median A B COLUMN: the median over the repetitions of A's value / B's
+# (column 1 wall, 2 CPU): the two ran seconds apart, so a machine that
+# slows down or speeds up in between moves both
+ratio_median() {
+    paste "$OUT/$1.samples" "$OUT/$2.samples" |
+        awk -v c="$3" '{ if ($(c + 3) > 0) print $c / $(c + 3) }' | sort -g |
+        awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'
+}
+
 check_failed=0
 : >"$OUT/truth.txt"
+progs="sipcode memchr-lf memchr-ff"
+[ "$THREADS" -gt 1 ] && progs="sipcode sipcode-mt memchr-lf memchr-ff"
 for f in "$big" "$small"; do
-    cat "$f" >/dev/null # warm the page cache
     tag=$(basename "$f" .pcap)
-    read -r s rss cpu < <(timed "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --threads 1 --format json "$f")
+    for p in $progs; do rm -f "$OUT/$p-$tag.samples"; done
+done
+# The programs take turns, repetition after repetition: the machine's
+# drifts (a shared VM) fall on all of them alike.
+for ((rep = 0; rep < REPS; rep++)); do
+    for f in "$big" "$small"; do
+        cat "$f" >/dev/null # warm the page cache
+        tag=$(basename "$f" .pcap)
+        run_once "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --threads 1 --format json "$f"
+        if [ "$THREADS" -gt 1 ]; then
+            # not pinned: the threads need the CPUs
+            pin="" run_once "sipcode-mt-$tag" "$OUT/$tag.sipcode-mt.json" "$BUILD/sipcode" stats --threads "$THREADS" --format json "$f"
+        fi
+        run_once "memchr-lf-$tag" "$OUT/$tag.memchr.txt" "$OUT/memchr_pass" "$f"
+        run_once "memchr-ff-$tag" "$OUT/$tag.memchr-ff.txt" "$OUT/memchr_pass" --byte 0xff "$f"
+    done
+done
+for f in "$big" "$small"; do
+    tag=$(basename "$f" .pcap)
+    read -r s rss cpu < <(summary "sipcode-$tag")
     row "sipcode stats, 1 thread" "$f" "$s" "$rss" "$cpu"
-    [ "$f" = "$big" ] && sip_big=$s sip_big_cpu=$cpu
-    [ "$f" = "$small" ] && sip_small=$s sip_small_rss=$rss
-    [ "$f" = "$big" ] && sip_big_rss=$rss
+    [ "$f" = "$big" ] && sip_big=$s sip_big_cpu=$cpu sip_big_rss=$rss
+    [ "$f" = "$small" ] && sip_small_rss=$rss
     perl bench/capture/check_truth.pl "$f.truth.json" "$OUT/$tag.sipcode.json" | sed "s|^|$tag: |" \
         >>"$OUT/truth.txt" || check_failed=1
     if [ "$THREADS" -gt 1 ]; then
-        # not pinned: the threads need the CPUs; the same output as one thread
-        read -r s rss cpu < <(pin="" timed "sipcode-mt-$tag" "$OUT/$tag.sipcode-mt.json" "$BUILD/sipcode" stats --threads "$THREADS" --format json "$f")
+        read -r s rss cpu < <(summary "sipcode-mt-$tag")
         row "sipcode stats, $THREADS threads" "$f" "$s" "$rss" "$cpu"
         [ "$f" = "$big" ] && mt_big=$s mt_big_cpu=$cpu mt_big_rss=$rss
         [ "$f" = "$small" ] && mt_small_rss=$rss
+        # the same output as one thread, byte for byte
         if ! cmp -s "$OUT/$tag.sipcode.json" "$OUT/$tag.sipcode-mt.json"; then
             echo "$tag: sipcode with $THREADS threads differs from 1 thread" >>"$OUT/truth.txt"
             check_failed=1
         fi
     fi
-
-    read -r s rss cpu < <(timed "memchr-lf-$tag" "$OUT/$tag.memchr.txt" "$OUT/memchr_pass" "$f")
+    read -r s rss cpu < <(summary "memchr-lf-$tag")
     row "memchr pass, LF" "$f" "$s" "$rss" "$cpu"
-    [ "$f" = "$big" ] && lf_big=$s lf_big_cpu=$cpu
-    read -r s rss cpu < <(timed "memchr-ff-$tag" "$OUT/$tag.memchr-ff.txt" "$OUT/memchr_pass" --byte 0xff "$f")
+    read -r s rss cpu < <(summary "memchr-ff-$tag")
     row "memchr pass, 0xff" "$f" "$s" "$rss" "$cpu"
-    [ "$f" = "$big" ] && ff_big=$s
 done
 
 if [ -n "$tshark_file" ]; then
@@ -180,22 +230,20 @@ fi
     printf '%s\n' "${rows[@]}"
     echo
     big_bytes=$(stat -c %s "$big")
-    ratios() { # ratios LABEL SECONDS CPU_SECONDS
-        awk -v l="$1" -v s="$2" -v lf="$lf_big" -v ff="$ff_big" -v b="$big_bytes" \
-            'BEGIN {
-                printf "sipcode (%s) / memchr pass (LF):   %.2f of its speed (target >= 0.5)\n", l, lf / s;
-                printf "sipcode (%s) / memchr pass (0xff): %.2f of its speed\n", l, ff / s }'
-        awk -v s="$3" -v lf="$lf_big_cpu" \
-            'BEGIN { if (s > 0 && lf > 0) printf "  by CPU time (user+sys):     %.2f\n", lf / s }'
+    big_tag=$(basename "$big" .pcap)
+    ratios() { # ratios LABEL NAME SECONDS CPU_SECONDS
+        echo "sipcode ($1) / memchr pass (LF):   $(ratio_median "memchr-lf-$big_tag" "$2-$big_tag" 1) of its speed (target >= 0.5)"
+        echo "  by CPU time (user+sys):     $(ratio_median "memchr-lf-$big_tag" "$2-$big_tag" 2)"
+        echo "sipcode ($1) / memchr pass (0xff): $(ratio_median "memchr-ff-$big_tag" "$2-$big_tag" 1) of its speed"
         if [ -n "$tshark_file" ]; then
-            awk -v l="$1" -v s="$2" -v b="$big_bytes" -v ts="$tshark_s" -v tb="$tshark_bytes" \
+            awk -v l="$1" -v s="$3" -v b="$big_bytes" -v ts="$tshark_s" -v tb="$tshark_bytes" \
                 'BEGIN { printf "sipcode (%s) / tshark throughput:  %.1fx (target >= 50x; tshark timed on %.0f MB)\n", l, (b / s) / (tb / ts), tb / 1e6 }'
-            awk -v s="$3" -v b="$big_bytes" -v ts="$tshark_cpu" -v tb="$tshark_bytes" \
+            awk -v s="$4" -v b="$big_bytes" -v ts="$tshark_cpu" -v tb="$tshark_bytes" \
                 'BEGIN { if (s > 0) printf "  by CPU time (user+sys):     %.1fx\n", (b / s) / (tb / ts) }'
         fi
     }
-    ratios "1 thread" "$sip_big" "$sip_big_cpu"
-    if [ "$THREADS" -gt 1 ]; then ratios "$THREADS threads" "$mt_big" "$mt_big_cpu"; fi
+    ratios "1 thread" sipcode "$sip_big" "$sip_big_cpu"
+    if [ "$THREADS" -gt 1 ]; then ratios "$THREADS threads" sipcode-mt "$mt_big" "$mt_big_cpu"; fi
     echo "sipcode peak RSS, 1 thread: $((sip_small_rss / 1024)) MB on $(basename "$small"), $((sip_big_rss / 1024)) MB on $(basename "$big")"
     if [ "$THREADS" -gt 1 ]; then
         echo "sipcode peak RSS, $THREADS threads: $((mt_small_rss / 1024)) MB on $(basename "$small"), $((mt_big_rss / 1024)) MB on $(basename "$big")"
