@@ -307,6 +307,66 @@ t_ipv6() {
         'dropped.*=0'
 }
 
+t_cancel_after_final() {
+    start_responder --listen udp:127.0.0.1:0 --method INVITE=486 || return
+    "${CLIENT[@]}" cancel-late 127.0.0.1 "$UDP4" || fail "CANCEL of an INVITE already answered"
+    stop_responder || return
+    summary requests.CANCEL=1 responses.200=1 responses.486=1 responses.487=0 acks_absorbed=1
+}
+
+t_response_address() {
+    start_responder --listen udp:127.0.0.1:0 --listen udp:[::1]:0 || return
+    "${CLIENT[@]}" sent-by 127.0.0.1 "$UDP4" || fail "RFC 3261 18.2.2 over IPv4"
+    "${CLIENT[@]}" sent-by ::1 "$UDP6" || fail "RFC 3261 18.2.2 over IPv6"
+    stop_responder || return
+    summary requests.OPTIONS=4 responses.200=4
+}
+
+t_tcp_framing() {
+    start_responder --listen tcp:127.0.0.1:0 || return
+    "${CLIENT[@]}" tcp-framing 127.0.0.1 "$TCP4" || fail "stream framing"
+    stop_responder || return
+    summary requests.OPTIONS=3 responses.200=3 responses.400=1
+}
+
+t_rate_limit() {
+    local got
+    start_responder --listen udp:127.0.0.1:0 --rate 20 || return
+    # 100 OPTIONS 10 ms apart: about 1 s, so 20/s lets a few tens through
+    got=$("${CLIENT[@]}" burst 127.0.0.1 "$UDP4" 100 10)
+    if [ "$got" -lt 15 ] || [ "$got" -gt 60 ]; then
+        fail "--rate 20: $got of 100 requests sent over 1 s answered"
+    fi
+    stop_responder || return
+    summary responses.200="$got" dropped.rate=$((100 - got))
+}
+
+t_transaction_cap() {
+    local got
+    start_responder --listen udp:127.0.0.1:0 --max-transactions 5 || return
+    got=$("${CLIENT[@]}" burst 127.0.0.1 "$UDP4" 20 1)
+    [ "$got" = 20 ] || fail "--max-transactions 5: $got of 20 OPTIONS answered, wanted all"
+    stop_responder || return
+    # past the cap the reply goes out statelessly, and nothing is dropped
+    summary responses.200=20 transactions_peak=5 stateless=15 'dropped.*=0'
+}
+
+t_mix_seed() {
+    local run
+    for run in 1 2; do
+        start_responder --listen udp:127.0.0.1:0 --mix 200:50,486:30,503:20 --seed 7 || return
+        "${CLIENT[@]}" codes 127.0.0.1 "$UDP4" 60 >"$T/codes.$run"
+        stop_responder || return
+    done
+    cmp -s "$T/codes.1" "$T/codes.2" ||
+        fail "--mix with --seed 7 gave two sequences: $(paste -sd' ' "$T/codes.1") / $(paste -sd' ' "$T/codes.2")"
+    for c in 200 486 503; do
+        grep -qx "$c" "$T/codes.1" || fail "--mix 200:50,486:30,503:20: no $c in 60 answers"
+    done
+    [ "$(grep -cvxE '200|486|503' "$T/codes.1")" = 0 ] ||
+        fail "--mix: codes outside the mix: $(paste -sd' ' "$T/codes.1")"
+}
+
 # --reason, --warning, --phrase and --retry-after reach the wire and lint clean.
 t_reason_warning_phrase() {
     start_responder --listen udp:127.0.0.1:0 --code 486 --reason q850 \
@@ -389,7 +449,8 @@ t_summary_and_duration() {
 
 ALL="options invite_486_ack invite_ring_200_bye register_401 cancel dial_every_code udp_timer_g
 udp_2xx_retransmission request_retransmission tcp_calls_on_one_connection ipv6
-reason_warning_phrase malformed summary_and_duration"
+reason_warning_phrase cancel_after_final response_address tcp_framing rate_limit transaction_cap
+mix_seed malformed summary_and_duration"
 
 for TEST in ${*:-$ALL}; do
     T="$WORK/$TEST"

@@ -16,6 +16,14 @@
 #       about 0.5, 1 and 2 s (RFC 3261 Timer G, or 13.3.1.4 for a 2xx); a
 #       retransmitted INVITE gets the same bytes; after the ACK nothing more
 #   sipclient.pl cancel-unknown HOST PORT        a CANCEL matching nothing: 481
+#   sipclient.pl cancel-late HOST PORT           INVITE answered 486, then CANCEL:
+#       200 to the CANCEL and nothing else for the INVITE (RFC 3261 9.2)
+#   sipclient.pl sent-by HOST PORT   RFC 3261 18.2.2 without rport: the reply goes
+#       to the sent-by port (not the source port), received= when the host differs
+#   sipclient.pl burst HOST PORT N MS   N OPTIONS MS apart; prints how many were answered
+#   sipclient.pl codes HOST PORT N   N OPTIONS one after another; prints each final code
+#   sipclient.pl tcp-framing HOST PORT   over one TCP connection: two requests in one
+#       write, one sent a byte at a time, one without Content-Length (400, RFC 3261 18.3)
 #   sipclient.pl raw    HOST PORT WAIT_MS FILE [SAVE]   sends FILE as one datagram,
 #       prints the start line of every reply seen within WAIT_MS ("none" if
 #       none) and appends the replies to SAVE
@@ -307,6 +315,129 @@ if ($mode eq 'cancel-unknown') {
     exit $failed;
 }
 
+if ($mode eq 'cancel-late') {
+    my ($host, $port) = @ARGV;
+    my $s = udp_socket($host);
+    my $peer = peer($host, $port);
+    my %a = new_request($s, $host, $port, 'INVITE', 'busy');
+    my $req = request(%a);
+    $s->send($req, 0, $peer);
+    my ($final) = wait_final($s, $a{branch}, 4);
+    if (!defined $final) { fail("cancel-late: no final response to the INVITE"); exit 1; }
+    $s->send(request(%a, method => 'CANCEL', body => ''), 0, $peer);
+    my @seen;
+    # 0.4 s: long enough for a 487, short of Timer G's first copy at 0.5 s
+    while (my ($buf) = recv_until($s, time + 0.4)) {
+        my ($cseq) = $buf =~ /^CSeq: *(.*?)\r$/m;
+        push @seen, status_code($buf) . " ($cseq)";
+    }
+    fail("cancel-late: after the final, wanted only 200 (1 CANCEL), got: @seen")
+        unless "@seen" eq '200 (1 CANCEL)';
+    $s->send(ack_for($req, $final, %a), 0, $peer);
+    exit $failed;
+}
+
+if ($mode eq 'sent-by') {
+    my ($host, $port) = @ARGV;
+    my $s = udp_socket($host);
+    my $other = udp_socket($host);
+    my $peer = peer($host, $port);
+    # sent-by names the other socket's port, no rport: the reply goes there
+    my %a = new_request($s, $host, $port, 'OPTIONS', 'probe');
+    my $req = request(%a, lport => $other->sockport);
+    $req =~ s/;rport//;
+    $s->send($req, 0, $peer);
+    my ($there) = recv_until($other, time + 2);
+    my ($here) = recv_until($s, time + 0.2);
+    fail('sent-by: no reply on the sent-by port') unless defined $there;
+    fail('sent-by: a reply on the source port') if defined $here;
+    fail("sent-by: received= added though the host is the source:\n$there")
+        if defined $there && header($there, 'Via') =~ /;received=/;
+    # sent-by host not the source address: received= names the source
+    my $doc = $host =~ /:/ ? '2001:db8::1' : '192.0.2.1';
+    %a = new_request($s, $host, $port, 'OPTIONS', 'probe');
+    $req = request(%a, lhost => $doc);
+    $req =~ s/;rport//;
+    $s->send($req, 0, $peer);
+    my ($reply) = recv_until($s, time + 2);
+    if (!defined $reply) {
+        fail("sent-by $doc: no reply on the sent-by port");
+    } elsif (header($reply, 'Via') !~ /;received=\Q$host\E(;|$)/) {
+        fail("sent-by $doc: wanted received=$host in the top Via, got: " . header($reply, 'Via'));
+    }
+    exit $failed;
+}
+
+if ($mode eq 'burst' || $mode eq 'codes') {
+    my ($host, $port, $n, $ms) = @ARGV;
+    my $s = udp_socket($host);
+    my $peer = peer($host, $port);
+    my $answered = 0;
+    for my $i (1 .. $n) {
+        my %a = new_request($s, $host, $port, 'OPTIONS', 'probe');
+        if ($mode eq 'codes') {
+            my $resp = transact($s, $peer, %a);
+            print defined $resp ? status_code($resp) : 'none', "\n";
+            next;
+        }
+        $s->send(request(%a), 0, $peer);
+        while (my ($buf) = recv_until($s, time + $ms / 1000)) {
+            $answered++ if $buf =~ m{^SIP/2\.0 };
+        }
+    }
+    if ($mode eq 'burst') {
+        while (my ($buf) = recv_until($s, time + 0.5)) {
+            $answered++ if $buf =~ m{^SIP/2\.0 };
+        }
+        print "$answered\n";
+    }
+    exit 0;
+}
+
+if ($mode eq 'tcp-framing') {
+    my ($host, $port) = @ARGV;
+    my $c = IO::Socket::IP->new(PeerHost => $host, PeerPort => $port, Proto => 'tcp',
+                                Type => SOCK_STREAM)
+        or die "sipclient: tcp connect: $@\n";
+    my $lport = $c->sockport;
+    my $tcp = sub {
+        my %a = (lhost => $host, lport => $lport, method => 'OPTIONS',
+                 ruri => "sip:probe\@" . hostport($host, $port), branch => 'z9hG4bK' . token(),
+                 ftag => token(), callid => token() . '@sipclient', cseq => 1);
+        (my $m = request(%a)) =~ s{SIP/2\.0/UDP}{SIP/2.0/TCP};
+        return $m;
+    };
+    my $read = sub {
+        my ($want) = @_;
+        my ($buf, @codes) = ('');
+        my $deadline = time + 2;
+        while (@codes < $want && time < $deadline) {
+            my $rin = '';
+            vec($rin, fileno($c), 1) = 1;
+            last unless select(my $rout = $rin, undef, undef, $deadline - time) > 0;
+            my $n = sysread($c, my $chunk, 65535);
+            last unless $n;
+            $buf .= $chunk;
+            @codes = $buf =~ m{^SIP/2\.0 (\d{3}) }mg;
+        }
+        return "@codes";
+    };
+    syswrite($c, $tcp->() . $tcp->());
+    my $got = $read->(2);
+    fail("tcp: two requests in one write: wanted 200 200, got '$got'") unless $got eq '200 200';
+    for my $byte (split //, $tcp->()) {
+        syswrite($c, $byte);
+        sleep(0.001);
+    }
+    $got = $read->(1);
+    fail("tcp: a request a byte at a time: wanted 200, got '$got'") unless $got eq '200';
+    (my $bare = $tcp->()) =~ s/Content-Length: 0\r\n//;
+    syswrite($c, $bare);
+    $got = $read->(1);
+    fail("tcp: no Content-Length on a stream: wanted 400, got '$got'") unless $got eq '400';
+    exit $failed;
+}
+
 if ($mode eq 'raw') {
     my ($host, $port, $wait_ms, $file, $keep) = @ARGV;
     my $s = udp_socket($host);
@@ -365,5 +496,6 @@ if ($mode eq 'summary') {
     exit $failed;
 }
 
-print STDERR "usage: sipclient.pl freeport|dial|ask|repeat|timer|cancel-unknown|raw|summary ...\n";
+print STDERR "usage: sipclient.pl freeport|dial|ask|repeat|timer|cancel-unknown|cancel-late|"
+           . "sent-by|burst|codes|tcp-framing|raw|summary ...\n";
 exit 2;
