@@ -421,7 +421,7 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
     pl.off = *off;
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cv, NULL);
-    for (i = 0; i + 1 < threads && i < SIPCODE_MAX_THREADS; i++)
+    for (i = 0; i + 1 < threads && i + 1 < SIPCODE_MAX_THREADS; i++)
         if (pthread_create(&tid[workers], NULL, worker, &pl) == 0)
             workers++;
 

@@ -397,13 +397,15 @@ static void across_windows(void)
     char path[128];
     struct buf b = {NULL, 0, 0};
     uint8_t fr[2048];
-    size_t n, i = 0;
+    size_t n, i = 0, at[3] = {0, 0, 0};
     struct outcome a;
     if (!make_dir())
         return;
     snprintf(path, sizeof path, "%s/big.pcap", dir);
     file_header(&b, &f);
     while (b.len < (size_t)20 << 20) {
+        if (i == 17000 || i == 21000 || i == 26000)
+            at[i == 17000 ? 0 : i == 21000 ? 1 : 2] = b.len;
         n = sip_frame(fr, f.linktype, messages[i % 4]);
         /* padding after the datagram varies the record size by 1 byte */
         memset(fr + n, 0, i % 700);
@@ -411,12 +413,32 @@ static void across_windows(void)
                (uint32_t)(n + i % 700), (uint32_t)(n + i % 700));
         i++;
     }
+    /* cut short beyond the first ring of the threaded reader (4 slots of
+     * 4096 records): on a record boundary, in a record header, in a
+     * record's data; all three readers must agree */
+    {
+        size_t cuts[3], k;
+        cuts[0] = at[0];
+        cuts[1] = at[1] + 5;
+        cuts[2] = at[2] + 16 + 10;
+        for (k = 0; k < 3; k++) {
+            CHECK(cuts[k] > 16);
+            write_file(path, b.p, cuts[k]);
+            same_both_ways(path, "20 MB cut", cuts[k]);
+        }
+    }
     write_file(path, b.p, b.len);
     CHECK_INT(taken(path), 1);
     same_both_ways(path, "20 MB", b.len);
     read_with(1, path, &a);
     CHECK_INT(a.res.records, i);
     CHECK_INT(a.c.sip_messages, i);
+    {
+        /* more threads than SIPCODE_MAX_THREADS: as many as allowed */
+        struct outcome t;
+        read_with(1000, path, &t);
+        CHECK(same_outcome(&a, &t));
+    }
     {
         /* the progress callback: about every MiB, never backwards, the end last */
         struct progress_seen seen = {0, 0, 0};
