@@ -12,7 +12,8 @@
 #   TSHARK_MB   which of the two tshark reads (default SMALL_MB: tshark takes
 #               minutes on 1 GB here and the ratio is one of throughputs);
 #               "none" skips tshark
-#   REPS        timed runs of each program; the median is reported (default 3)
+#   REPS        rounds; in each, every program runs once, in turns (tshark
+#               once in all); medians are reported (default 3)
 #   THREADS     sipcode is timed with --threads 1 (pinned) and, when THREADS > 1,
 #               with --threads THREADS, not pinned (default: online CPUs)
 #   SEED        generator seed (default 0x5195C0DE)
