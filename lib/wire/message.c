@@ -1668,7 +1668,7 @@ static enum sipcode_err frame(const struct framer *f, struct state *st,
                               struct sipcode_header *scratch, size_t cap, const unsigned char **end,
                               struct sipcode_diag *version_diag)
 {
-    const unsigned char *pos = f->buf, *const stop = f->buf + f->len, *blank = NULL, *body;
+    const unsigned char *pos = f->buf, *const stop = f->buf + f->len, *blank = NULL, *body = NULL;
     const int stream = (f->flags & SIPCODE_FRAME_STREAM) != 0;
     const unsigned line_flags = f->flags & ~(unsigned)SIPCODE_FRAME_STREAM;
     struct sipcode_diag ld;
