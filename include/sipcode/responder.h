@@ -226,7 +226,8 @@ struct sipcode_reply_info {
  * order, the top one with received= (when its sent-by host is not the
  * source address, or rport is present) and rport=<source port> when the
  * request asked; From, Call-ID, CSeq copied; To copied with ;tag= added
- * unless the code is 100 or To has a tag; the header fields the code must
+ * unless the code is 100 or To has a tag; Record-Route values in order in a
+ * 101-299 that sets up a dialog (RFC 3261 12.1.1); the header fields the code must
  * carry (sipcode_response_headers); Retry-After, Reason, Warning, Server
  * when given; Content-Length: 0. msg may also be a response (a stored reply
  * used as template for 487): its fields are copied, Via untouched.

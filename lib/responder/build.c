@@ -424,6 +424,19 @@ static int put_mandatory(struct out *o, const char *name, const struct sipcode_m
     return 1;
 }
 
+/* Methods whose 101-299 responses can set up a dialog: INVITE (RFC 3261
+ * 12.1), SUBSCRIBE and a NOTIFY that arrives first (RFC 6665), REFER and its
+ * implicit subscription (RFC 3515). */
+static int creates_dialog(struct sipcode_slice method)
+{
+    static const char *const names[] = {"INVITE", "SUBSCRIBE", "REFER", "NOTIFY"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof *names; i++)
+        if (method.len == strlen(names[i]) && memcmp(method.ptr, names[i], method.len) == 0)
+            return 1;
+    return 0;
+}
+
 static void build_once(const char *buf, const struct sipcode_message *msg,
                        const struct copied *c, const struct sipcode_reply_options *opt,
                        const char *phrase, size_t phrase_len, unsigned drop, struct out *o)
@@ -477,6 +490,20 @@ static void build_once(const char *buf, const struct sipcode_message *msg,
         put(o, "Timestamp: ", 11);
         put_slice(o, c->timestamp->value);
         put(o, "\r\n", 2);
+    }
+
+    /* RFC 3261 12.1.1: a response that sets up a dialog carries every
+     * Record-Route value of the request, in order, so the caller's ACK and
+     * BYE take the proxies that asked to stay in the path */
+    if (msg->is_request && code > 100 && code < 300 && !msg->to_tag.len &&
+        creates_dialog(msg->request.method)) {
+        for (i = 0; i < msg->header_count; i++) {
+            if (msg->headers[i].id != SIPCODE_H_RECORD_ROUTE)
+                continue;
+            put(o, "Record-Route: ", 14);
+            put_slice(o, msg->headers[i].value);
+            put(o, "\r\n", 2);
+        }
     }
 
     n = sipcode_response_headers(code, msg->cseq_method.ptr, msg->cseq_method.len, rules,

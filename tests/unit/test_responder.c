@@ -289,6 +289,56 @@ static void to_tag_rules(void)
     CHECK(strstr(out, "Timestamp") == NULL);
 }
 
+/* RFC 3261 12.1.1: Record-Route values copied, in order, into responses
+ * that set up a dialog, and only into those */
+static void record_route_rules(void)
+{
+    static const char invite[] =
+        "INVITE sip:x@b SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP p2.example;branch=z9hG4bKp2\r\n"
+        "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK9\r\n"
+        "Record-Route: <sip:p2.example;lr>\r\n"
+        "From: <sip:a@b>;tag=1\r\nTo: <sip:x@b>\r\nCall-ID: rr1\r\n"
+        "Record-Route: <sip:p1.example;lr;ftag=1>, <sip:p0.example;lr>\r\n"
+        "CSeq: 1 INVITE\r\nContact: <sip:a@1.2.3.4>\r\nContent-Length: 0\r\n\r\n";
+    static const char rr[] = "\r\nRecord-Route: <sip:p2.example;lr>\r\n"
+                             "Record-Route: <sip:p1.example;lr;ftag=1>, <sip:p0.example;lr>\r\n";
+    static const struct {
+        int code;
+        int copied;
+    } cases[] = {{100, 0}, {180, 1}, {183, 1}, {200, 1}, {302, 0}, {486, 0}};
+    struct sipcode_header h[64];
+    struct sipcode_message m;
+    struct sipcode_reply_options o;
+    char out[4096], what[32];
+    struct req r;
+    size_t needed, i;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        CHECK(parse_req(&r, invite));
+        opts_init(&o, cases[i].code);
+        CHECK_INT(sipcode_build_reply(r.buf, &r.m, &o, out, sizeof out, &needed, NULL),
+                  SIPCODE_OK);
+        if ((strstr(out, rr) != NULL) != cases[i].copied)
+            TEST_FAIL_AT("%d: Record-Route %s", cases[i].code,
+                         cases[i].copied ? "missing or out of order" : "copied");
+        snprintf(what, sizeof what, "rr %d", cases[i].code);
+        CHECK_INT(lint_errors(out, needed, &m, h, 64, what), 0);
+    }
+    /* not for OPTIONS, nor inside a dialog (the route set is already fixed) */
+    CHECK(parse_req(&r, "OPTIONS sip:x@b SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK9\r\n"
+                        "Record-Route: <sip:p.example;lr>\r\nFrom: <sip:a@b>;tag=1\r\n"
+                        "To: <sip:x@b>\r\nCall-ID: rr2\r\nCSeq: 1 OPTIONS\r\n\r\n"));
+    opts_init(&o, 200);
+    CHECK_INT(sipcode_build_reply(r.buf, &r.m, &o, out, sizeof out, &needed, NULL), SIPCODE_OK);
+    CHECK(strstr(out, "Record-Route") == NULL);
+    CHECK(parse_req(&r, "INVITE sip:x@b SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK9\r\n"
+                        "Record-Route: <sip:p.example;lr>\r\nFrom: <sip:a@b>;tag=1\r\n"
+                        "To: <sip:x@b>;tag=2\r\nCall-ID: rr3\r\nCSeq: 2 INVITE\r\n"
+                        "Contact: <sip:a@1.2.3.4>\r\n\r\n"));
+    CHECK_INT(sipcode_build_reply(r.buf, &r.m, &o, out, sizeof out, &needed, NULL), SIPCODE_OK);
+    CHECK(strstr(out, "Record-Route") == NULL);
+}
+
 static void mandatory_headers(void)
 {
     struct req r;
@@ -1097,6 +1147,7 @@ static const struct test_case responder_tests[] = {
     {"responder_rules_file_errors", rules_file_errors},
     {"responder_mix_distribution", mix_distribution},
     {"responder_txn_timer_g_until_h", txn_timer_g_until_h},
+    {"responder_record_route_rules", record_route_rules},
     {"responder_txn_long_replies", txn_long_replies},
     {"responder_txn_ack_absorbed", txn_ack_absorbed},
     {"responder_txn_2xx_until_ack", txn_2xx_until_ack},
