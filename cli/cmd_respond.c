@@ -1,7 +1,9 @@
 /* sipcode respond: answer SIP requests with chosen response codes. Options
  * become a plan (lib/responder), the library's loop does the rest; this
  * file only parses options and prints the summary. */
+#define _POSIX_C_SOURCE 200809L /* sigprocmask */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +180,7 @@ int cmd_respond(struct cli *cli, int argc, char **argv)
     const char *rules_file = NULL;
     char errbuf[256];
     enum sipcode_err err;
+    sigset_t stop_signals;
 
     memset(&o, 0, sizeof o);
     sipcode_plan_init(&o.plan);
@@ -361,6 +364,13 @@ int cmd_respond(struct cli *cli, int argc, char **argv)
     }
     o.cfg.on_bound = on_bound;
     o.cfg.arg = &o;
+    /* Kept blocked until exit: the loop takes SIGINT/SIGTERM through its
+     * signalfd, and one that comes as it ends (with --duration, or a second
+     * kill) must stay pending rather than kill us before the summary. */
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop_signals, NULL);
     err = sipcode_respond_run(&o.cfg, &st, errbuf, sizeof errbuf);
     if (err) {
         cli_error("respond", "%s", errbuf[0] ? errbuf : sipcode_strerror(err));

@@ -850,6 +850,19 @@ grep -q '^SIP/2.0 401 Unauthorized' "$TMP/bare_register.out" && grep -q '^WWW-Au
 printf 'CANCEL sip:nobody@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKab;rport\r\nMax-Forwards: 70\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\nTo: <sip:nobody@127.0.0.1>\r\nCall-ID: c1@x\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n' >"$TMP/cancel.sip"
 respond_run bare_cancel -- "$TMP/cancel.sip"
 grep -q '^SIP/2.0 481 ' "$TMP/bare_cancel.out" && pass || fail "respond: a bare CANCEL got no 481: $(cat "$TMP/bare_cancel.out")"
+# signals in a burst (a shell's kill plus timeout(1) on the group): still the
+# summary and exit 0, never killed by a second SIGTERM while finishing
+"$SIPCODE" respond --listen udp:127.0.0.1:0 --ports-file "$TMP/ports2" -q --format json \
+    --duration 20 >"$TMP/out" 2>"$TMP/err" &
+RESPOND_PID=$!
+for _ in $(seq 50); do [ -s "$TMP/ports2" ] && break; sleep 0.1; done
+kill -TERM "$RESPOND_PID"; kill -INT "$RESPOND_PID" 2>/dev/null; kill -TERM "$RESPOND_PID" 2>/dev/null
+wait "$RESPOND_PID"
+rc=$?
+RESPOND_PID=
+err=$(cat "$TMP/err")
+expect_rc "respond signal burst" 0
+json_eval "respond signal burst summary" 'exists $j->{requests} && exists $j->{dropped}'
 # --delay and --ring: 100 and 180 at once, the final after the delay
 respond_run delay --method INVITE=486 --ring 180 --delay 300 -- "$TMP/invite.sip"
 grep -q '^SIP/2.0 100 Trying' "$TMP/delay.out" && pass || fail "respond --delay: no 100 Trying first: $(head -1 "$TMP/delay.out")"
