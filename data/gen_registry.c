@@ -261,10 +261,7 @@ static void parse(const char *path)
 {
     static struct stanza_file file;
     int s;
-    stanza_read(path, &file);
-    if (file.count == 0 || strcmp(file.stanzas[0].fields[0].key, "registry-version") != 0)
-        stanza_die(file.count ? file.stanzas[0].line : 0,
-                   "file must start with a registry-version: stanza");
+    stanza_read_headed(path, "registry-version", &file);
     parse_header(&file.stanzas[0]);
     for (s = 1; s < file.count; s++)
         parse_entry(&file.stanzas[s], entry_count ? entries[entry_count - 1].code : 0);

@@ -170,6 +170,14 @@ void stanza_read(const char *path, struct stanza_file *out)
     free(text);
 }
 
+void stanza_read_headed(const char *path, const char *first_key, struct stanza_file *out)
+{
+    stanza_read(path, out);
+    if (out->count == 0 || strcmp(out->stanzas[0].fields[0].key, first_key) != 0)
+        stanza_die(out->count ? out->stanzas[0].line : 0, "file must start with a %s: stanza",
+                   first_key);
+}
+
 void stanza_put_string(FILE *out, const char *s)
 {
     fputc('"', out);

@@ -51,6 +51,10 @@ char *stanza_xstrdup(const char *s);
 /* Reads path whole into stanzas; dies on any deviation from the format. */
 void stanza_read(const char *path, struct stanza_file *out);
 
+/* stanza_read, then dies unless the first stanza starts with first_key (the
+ * header stanza of a registry file, "registry-version"). */
+void stanza_read_headed(const char *path, const char *first_key, struct stanza_file *out);
+
 /* Writes s as a C string literal (quotes, backslashes and newlines escaped). */
 void stanza_put_string(FILE *out, const char *s);
 
