@@ -112,6 +112,43 @@ static void json_code_key(struct cli_json *j, int code)
     cli_json_key(j, key);
 }
 
+/* One JSON object of counts by method, or by code (the ones seen only). */
+typedef uint64_t (*method_count_fn)(const struct sipcode_stats *st, const char *m, size_t len);
+typedef uint64_t (*code_count_fn)(const struct sipcode_stats *st, int code);
+
+static void json_method_map(struct cli_json *j, const char *key, const struct sipcode_stats *st,
+                            method_count_fn count)
+{
+    size_t i, n = sipcode_stats_method_count(st), len;
+    cli_json_key(j, key);
+    cli_json_object_begin(j);
+    for (i = 0; i < n; i++) {
+        const char *m = method_at(st, i, &len);
+        uint64_t v = count(st, m, len);
+        if (v) {
+            cli_json_key(j, m);
+            cli_json_int(j, (long long)v);
+        }
+    }
+    cli_json_object_end(j);
+}
+
+static void json_code_map(struct cli_json *j, const char *key, const struct sipcode_stats *st,
+                          code_count_fn count)
+{
+    int code;
+    cli_json_key(j, key);
+    cli_json_object_begin(j);
+    for (code = 100; code <= 699; code++) {
+        uint64_t v = count(st, code);
+        if (v) {
+            json_code_key(j, code);
+            cli_json_int(j, (long long)v);
+        }
+    }
+    cli_json_object_end(j);
+}
+
 static void json_counts(struct cli_json *j, const struct sipcode_stats *st)
 {
     struct sipcode_stats_counters c;
@@ -128,28 +165,8 @@ static void json_counts(struct cli_json *j, const struct sipcode_stats *st)
     }
     cli_json_object_end(j);
 
-    cli_json_key(j, "requests");
-    cli_json_object_begin(j);
-    for (i = 0; i < n; i++) {
-        uint64_t v;
-        m = method_at(st, i, &len);
-        if ((v = sipcode_stats_requests(st, m, len)) != 0) {
-            cli_json_key(j, m);
-            cli_json_int(j, (long long)v);
-        }
-    }
-    cli_json_object_end(j);
-
-    cli_json_key(j, "responses");
-    cli_json_object_begin(j);
-    for (code = 100; code <= 699; code++) {
-        uint64_t v = sipcode_stats_responses(st, code);
-        if (v) {
-            json_code_key(j, code);
-            cli_json_int(j, (long long)v);
-        }
-    }
-    cli_json_object_end(j);
+    json_method_map(j, "requests", st, sipcode_stats_requests);
+    json_code_map(j, "responses", st, sipcode_stats_responses);
 
     cli_json_key(j, "responses_by_class");
     cli_json_object_begin(j);
@@ -181,27 +198,8 @@ static void json_counts(struct cli_json *j, const struct sipcode_stats *st)
 
     cli_json_key(j, "retransmissions");
     cli_json_object_begin(j);
-    cli_json_key(j, "requests");
-    cli_json_object_begin(j);
-    for (i = 0; i < n; i++) {
-        uint64_t v;
-        m = method_at(st, i, &len);
-        if ((v = sipcode_stats_request_retransmissions(st, m, len)) != 0) {
-            cli_json_key(j, m);
-            cli_json_int(j, (long long)v);
-        }
-    }
-    cli_json_object_end(j);
-    cli_json_key(j, "responses");
-    cli_json_object_begin(j);
-    for (code = 100; code <= 699; code++) {
-        uint64_t v = sipcode_stats_response_retransmissions(st, code);
-        if (v) {
-            json_code_key(j, code);
-            cli_json_int(j, (long long)v);
-        }
-    }
-    cli_json_object_end(j);
+    json_method_map(j, "requests", st, sipcode_stats_request_retransmissions);
+    json_code_map(j, "responses", st, sipcode_stats_response_retransmissions);
     cli_json_object_end(j);
 }
 
