@@ -696,9 +696,9 @@ enum sipcode_err sipcode_build_bad_request(const char *buf, size_t len,
                 have[3] = 1;
                 break;
             case SIPCODE_H_CSEQ:
-                have[4] = 1;
-                /* the method after the number, for the header rules */
-                {
+                /* the method after the number, for the header rules; of the
+                 * first CSeq, the one the reply copies */
+                if (!have[4]) {
                     const char *p = h[n].value.ptr, *e = p + h[n].value.len;
                     while (p < e && *p >= '0' && *p <= '9')
                         p++;
@@ -707,6 +707,7 @@ enum sipcode_err sipcode_build_bad_request(const char *buf, size_t len,
                     m.cseq_method.ptr = p;
                     m.cseq_method.len = (size_t)(e - p);
                 }
+                have[4] = 1;
                 break;
             default:
                 break;

@@ -502,6 +502,17 @@ static void version_505_and_bad_request(void)
                                                "c\r\nCSeq: 1 INVITE\r\n\r\n"),
                                         &o, out, sizeof out, &needed),
               SIPCODE_EMALFORMED);
+    /* the reply copies the first CSeq; when that one says ACK, nothing is
+     * answered, whatever a later CSeq says (found by fuzz_respond) */
+    {
+        static const char two_cseq[] = "INVITE sip:x@b SIP/2.0\r\n"
+                                       "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK9\r\n"
+                                       "From: <sip:a@b>;tag=1\r\nTo: <sip:x@b>\r\nCall-ID: c9\r\n"
+                                       "CSeq: 2 ACK\r\nCSeq: 2 INVITE\r\n\r\n";
+        CHECK_INT(sipcode_build_bad_request(two_cseq, strlen(two_cseq), &o, out, sizeof out,
+                                            &needed),
+                  SIPCODE_EMALFORMED);
+    }
 }
 
 /* ---- the plan ------------------------------------------------------------------------- */
