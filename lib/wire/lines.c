@@ -6,11 +6,7 @@
 #include "scan.h"
 #include "sipcode/registry.h"
 
-/* As in message.c: SSE2 on x86-64 unless -DSIPCODE_NO_SIMD. */
-#if defined(__SSE2__) && !defined(SIPCODE_NO_SIMD)
-#include <emmintrin.h>
-#define SIPCODE_HAVE_SSE2 1
-#endif
+#include "simd.h"
 
 /* RFC 3261 25.1: a Reason-Phrase is reserved / unreserved / escaped /
  * UTF8-NONASCII / UTF8-CONT / SP / HTAB. phrase_plain[c] is 1 for the ASCII
@@ -244,14 +240,6 @@ parse_status_line_general(const char *buf, size_t len, unsigned flags,
 }
 
 #ifdef SIPCODE_HAVE_SSE2
-/* c, hidden from the compiler, which would turn "c > x" for a constant c
- * into another compare and an inversion. */
-static inline __m128i opaque(__m128i c)
-{
-    __asm__("" : "+x"(c));
-    return c;
-}
-
 /* One bit per byte of v that phrase_plain[] does not take: bytes outside
  * 0x20..0x7e (HTAB, CR and UTF-8 included) and '"' '#' '%' '<' '>' '['
  * '\\' ']' '^' '`' '{' '|' '}'. Ranges by signed compares: v + k moves a
@@ -406,24 +394,79 @@ static int uri_byte_ok(unsigned char c)
 /* What a Request-URI must be at least: a scheme (RFC 3986 3.1: ALPHA *(ALPHA
  * / DIGIT / "+" / "-" / ".")), ':' and something after it, all bytes allowed.
  * Deeper URI syntax is not the framer's business. */
-static int uri_valid(const unsigned char *p, size_t len)
+static int uri_scheme_ok(const unsigned char *p, size_t len)
 {
     size_t i = 0;
     if (len == 0 || !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z')))
         return 0;
     while (i < len && (SCAN_IS(p[i], SCAN_ALNUM) || p[i] == '+' || p[i] == '-' || p[i] == '.'))
         i++;
-    if (i == len || p[i] != ':' || i + 1 == len)
+    return i < len && p[i] == ':' && i + 1 < len;
+}
+
+static int uri_valid(const unsigned char *p, size_t len)
+{
+    size_t i;
+    if (!uri_scheme_ok(p, len))
         return 0;
-    for (; i < len; i++)
+    for (i = 0; i < len; i++)
         if (!uri_byte_ok(p[i]))
             return 0;
     return 1;
 }
 
+static enum sipcode_err parse_request_line_general(const char *buf, size_t len, unsigned flags,
+                                                   struct sipcode_request_line *out,
+                                                   size_t *used, struct sipcode_diag *diag);
+
+/* The usual request line, strict, in one pass: token SP URI " SIP/2.0"
+ * CRLF within the line limit, the URI 16 bytes at a time. Anything else
+ * (lenient flags, other versions, faults, lines cut short) goes to the
+ * general parser, which gives the same answer for what this one accepts. */
 enum sipcode_err sipcode_parse_request_line(const char *buf, size_t len, unsigned flags,
                                             struct sipcode_request_line *out, size_t *used,
                                             struct sipcode_diag *diag)
+{
+    const unsigned char *const p = (const unsigned char *)buf, *end, *q, *uri;
+    if (!buf || !out || !used || flags != 0)
+        return parse_request_line_general(buf, len, flags, out, used, diag);
+    end = p + (len < SIPCODE_MAX_LINE ? len : SIPCODE_MAX_LINE);
+    for (q = p; q < end && SCAN_IS(*q, SCAN_TOKEN); q++)
+        ;
+    if (q == p || q == end || *q != ' ')
+        return parse_request_line_general(buf, len, flags, out, used, diag);
+    uri = ++q;
+#ifdef SIPCODE_HAVE_SSE2
+    while (end - q >= 16) {
+        const unsigned m = stop_uri(_mm_loadu_si128((const __m128i *)(const void *)q));
+        if (m) {
+            q += __builtin_ctz(m);
+            goto uri_end;
+        }
+        q += 16;
+    }
+#endif
+    while (q < end && uri_byte_ok(*q))
+        q++;
+#ifdef SIPCODE_HAVE_SSE2
+uri_end:
+#endif
+    if (end - q < 10 || memcmp(q, " SIP/2.0\r\n", 10) != 0 ||
+        !uri_scheme_ok(uri, (size_t)(q - uri)))
+        return parse_request_line_general(buf, len, flags, out, used, diag);
+    out->method.ptr = buf;
+    out->method.len = (size_t)(uri - 1 - p);
+    out->uri.ptr = (const char *)uri;
+    out->uri.len = (size_t)(q - uri);
+    out->version_major = 2;
+    out->version_minor = 0;
+    *used = (size_t)(q + 10 - p);
+    return SIPCODE_OK;
+}
+
+static enum sipcode_err parse_request_line_general(const char *buf, size_t len, unsigned flags,
+                                                   struct sipcode_request_line *out,
+                                                   size_t *used, struct sipcode_diag *diag)
 {
     struct scan s;
     struct sipcode_request_line line;

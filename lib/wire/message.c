@@ -14,13 +14,7 @@
 
 #include "message.h"
 
-/* SSE2 is part of every x86-64 CPU: with it the scans below look at 16
- * bytes at a time. Elsewhere, or built with -DSIPCODE_NO_SIMD (to test that
- * path), they take one byte at a time, with the same results. */
-#if defined(__SSE2__) && !defined(SIPCODE_NO_SIMD)
-#include <emmintrin.h>
-#define SIPCODE_HAVE_SSE2 1
-#endif
+#include "simd.h"
 
 /* Header fields the first pass keeps on the stack for the caller: more than
  * any message in the tests but a few torture ones has (the benchmark's
@@ -145,14 +139,6 @@ static inline const unsigned char *skip_lws(const unsigned char *p, const unsign
 #ifdef SIPCODE_HAVE_SSE2
 /* One bit per byte of v outside 0x20..0x7e: x + 0x60 as a signed byte
  * is above -34 exactly for those (0x20..0x7e go to -128..-34). */
-/* c, hidden from the compiler: gcc turns "x > c" for a constant c into
- * "!(c + 1 > x)", a compare and an inversion more per 16 bytes. */
-static inline __m128i opaque(__m128i c)
-{
-    __asm__("" : "+x"(c));
-    return c;
-}
-
 static inline unsigned odd_bytes(__m128i v)
 {
     return (unsigned)_mm_movemask_epi8(
@@ -161,18 +147,7 @@ static inline unsigned odd_bytes(__m128i v)
 
 /* span() for the classes of the longer runs (URIs, host names, Call-IDs),
  * 16 bytes at a time while lim allows: each stop_*() gives a bit for each
- * byte of v outside the class. */
-static inline unsigned stop_uri(__m128i v)
-{
-    /* outside 0x21..0x7e (v + 0x5f above -35 as a signed byte), '"', '<'
-     * and '>' (0x3c, 0x3e) */
-    __m128i hit = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x5f)), opaque(_mm_set1_epi8(-35)));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-    hit = _mm_or_si128(
-        hit, _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfd)), _mm_set1_epi8('<')));
-    return (unsigned)_mm_movemask_epi8(hit);
-}
-
+ * byte of v outside the class (stop_uri() in simd.h). */
 static inline unsigned stop_host(__m128i v)
 {
     /* not ALPHA, DIGIT, '-' or '.'. Ranges by signed compares, written

@@ -319,6 +319,59 @@ static void request_line_table(void)
     }
 }
 
+/* Strict request lines take a fast path; VERSION_CASE sends the same bytes
+ * through the general parser, which must give the same answer: for the
+ * table, for a long line with each byte in turn replaced by one a URI may
+ * not hold (before, inside and across the 16-byte steps), and for lines
+ * about the length limit. */
+static void request_fast_path_agrees_with_general_parser(void)
+{
+    static const char bad[] = {' ', '\t', '\r', '\n', '<', '>', '"', 0x7f, (char)0x80,
+                               (char)0xff, 0, ':', 'a'};
+    static char line[SIPCODE_MAX_LINE + 64];
+    size_t i, k, b, n;
+    struct sipcode_request_line x, y;
+    size_t ux, uy;
+    enum sipcode_err ex, ey;
+#define AGREE(text, size)                                                                          \
+    do {                                                                                           \
+        ux = uy = 0;                                                                               \
+        ex = sipcode_parse_request_line((text), (size), 0, &x, &ux, NULL);                          \
+        ey = sipcode_parse_request_line((text), (size), SIPCODE_LENIENT_VERSION_CASE, &y, &uy,     \
+                                        NULL);                                                     \
+        CHECK_INT(ex, ey);                                                                         \
+        if (ex == SIPCODE_OK && ey == SIPCODE_OK) {                                                \
+            CHECK_INT(ux, uy);                                                                     \
+            CHECK(x.method.ptr == y.method.ptr && x.method.len == y.method.len);                   \
+            CHECK(x.uri.ptr == y.uri.ptr && x.uri.len == y.uri.len);                               \
+        }                                                                                          \
+    } while (0)
+    for (i = 0; i < sizeof request_cases / sizeof *request_cases; i++)
+        if (!request_cases[i].flags)
+            AGREE(request_cases[i].line, strlen(request_cases[i].line));
+    n = (size_t)snprintf(line, sizeof line, "%s",
+                         "INVITE sip:alice.with.a.long.name@pc33.atlanta.example.com:5060;"
+                         "transport=udp;lr SIP/2.0\r\n");
+    for (k = 0; k < n; k++)
+        for (b = 0; b < sizeof bad; b++) {
+            char keep = line[k];
+            line[k] = bad[b];
+            AGREE(line, n);
+            AGREE(line, k + 1);
+            line[k] = keep;
+        }
+    /* lines of SIPCODE_MAX_LINE - 2 .. + 2 bytes */
+    for (n = SIPCODE_MAX_LINE - 2; n <= SIPCODE_MAX_LINE + 2; n++) {
+        memcpy(line, "INVITE sip:", 11);
+        memset(line + 11, 'a', n - 11 - 10);
+        memcpy(line + n - 10, " SIP/2.0\r\n", 10);
+        AGREE(line, n);
+        ex = sipcode_parse_request_line(line, n, 0, &x, &ux, NULL);
+        CHECK_INT(ex, n <= SIPCODE_MAX_LINE ? SIPCODE_OK : SIPCODE_ELIMIT);
+    }
+#undef AGREE
+}
+
 static void request_line_format_round_trip(void)
 {
     char buf[128];
@@ -345,6 +398,7 @@ static const struct test_case lines_tests[] = {
     {"status_line_table", status_line_table},
     {"status_line_version_is_reported", status_line_version_is_reported},
     {"fast_path_agrees_with_general_parser", fast_path_agrees_with_general_parser},
+    {"request_fast_path_agrees_with_general_parser", request_fast_path_agrees_with_general_parser},
     {"every_prefix_is_incomplete", every_prefix_is_incomplete},
     {"too_long_line_is_a_limit", too_long_line_is_a_limit},
     {"status_line_format_round_trip", status_line_format_round_trip},
