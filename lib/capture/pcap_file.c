@@ -315,7 +315,7 @@ static void fill(struct pool *pl, struct slot *s)
     s->m.map_off = start;
     s->m.map_len = rd->size - start < SLOT_WINDOW ? (size_t)(rd->size - start) : SLOT_WINDOW;
     p = s->m.map_len
-            ? mmap(NULL, s->m.map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, rd->fd, (off_t)start)
+            ? mmap(NULL, s->m.map_len, PROT_READ, MAP_PRIVATE, rd->fd, (off_t)start)
             : MAP_FAILED;
     if (p == MAP_FAILED) {
         pl->io_errno = errno;
