@@ -212,7 +212,6 @@ struct sipcode_stats {
     struct seen_table txns, resps;
     int defer;                    /* 1: table work waits one message (see submit_op) */
     struct seen_op pending;       /* that work, when defer */
-    const struct pre_parsed *pre; /* the frame being decoded was classified ahead */
     struct flow **buckets;
     size_t bucket_mask, flow_count;
     struct flow *oldest, *newest;
@@ -233,6 +232,11 @@ enum datagram_kind sipcode__stats_classify(const uint8_t *p, size_t len, unsigne
  * SUMMARY_REASONS). */
 int sipcode__stats_summarize(const struct sipcode_message *m, struct msg_summary *sum);
 void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t len, uint64_t ts);
+/* What sipcode_stats_add_packet() does with a frame sipcode__udp_payload()
+ * accepted, once its payload is classified (pre): the decoder would reach
+ * exactly those bytes, so its headers are not read again. */
+void sipcode__stats_add_classified(struct sipcode_stats *st, const struct pre_parsed *pre,
+                                   uint64_t ts);
 /* Frames the stream bytes p[0..len) of f (its buffer, or a segment read in
  * place when the buffer is empty): returns the bytes consumed; the rest
  * waits for more. force: parse even where the answer cannot have changed
@@ -249,6 +253,9 @@ void sipcode__stats_flush(struct sipcode_stats *st);
 void sipcode__decode_frame(struct sipcode_stats *st, const uint8_t *p, size_t caplen,
                            size_t wire_len, int linktype, uint64_t ts);
 void sipcode__decode_finish(struct sipcode_stats *st);
+/* Closes the TCP flows idle for longer than the timeout at ts, as each
+ * frame decoded does first. */
+void sipcode__expire_flows(struct sipcode_stats *st, uint64_t ts);
 void sipcode__decode_free(struct sipcode_stats *st);
 /* When the frame is a whole UDP datagram in IPv4 or IPv6 without extension
  * headers, one that sipcode__decode_frame() would hand to the engine, sets

@@ -225,7 +225,7 @@ static void flow_close(struct sipcode_stats *st, struct flow *f, uint64_t ts)
     flow_free(st, f);
 }
 
-static void expire_flows(struct sipcode_stats *st, uint64_t ts)
+void sipcode__expire_flows(struct sipcode_stats *st, uint64_t ts)
 {
     while (st->oldest && ts > st->oldest->last_ts &&
            ts - st->oldest->last_ts > st->cfg.idle_timeout_ns) {
@@ -678,7 +678,7 @@ void sipcode__decode_frame(struct sipcode_stats *st, const uint8_t *p, size_t ca
     int cut = caplen < wire_len;
     size_t off;
     unsigned type;
-    expire_flows(st, ts);
+    sipcode__expire_flows(st, ts);
     switch (linktype) {
     case SIPCODE_LINKTYPE_EN10MB: {
         int tags = 0;

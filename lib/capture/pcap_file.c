@@ -194,9 +194,8 @@ struct counting {
     unsigned since;
 };
 
-static void count_record(struct counting *c, const struct rec *rec)
+static void counted(struct counting *c, const struct rec *rec)
 {
-    sipcode_stats_add_packet(c->st, rec->data, rec->take, rec->wire_len, c->r->linktype, rec->ts);
     c->r->records++;
     c->r->bytes += rec->take;
     if (c->opt && c->opt->progress && (++c->since >= 1024 || rec->end - c->mark >= (1u << 20))) {
@@ -204,6 +203,12 @@ static void count_record(struct counting *c, const struct rec *rec)
         c->mark = rec->end;
         c->opt->progress(c->opt->progress_arg, rec->end);
     }
+}
+
+static void count_record(struct counting *c, const struct rec *rec)
+{
+    sipcode_stats_add_packet(c->st, rec->data, rec->take, rec->wire_len, c->r->linktype, rec->ts);
+    counted(c, rec);
 }
 
 static enum rec_status read_serial(const struct reader *rd, struct counting *c, uint64_t *off)
@@ -239,10 +244,11 @@ static enum rec_status read_serial(const struct reader *rd, struct counting *c, 
  * thread is free (one at a time). Every thread classifies the UDP datagrams
  * of framed slots, oldest first (sipcode__udp_payload, then the parse: the
  * bulk of the work, and pure). The calling thread alone counts, slot after
- * slot and record after record in file order, through the usual
- * sipcode_stats_add_packet(), which takes a classified datagram where its
- * decoder reaches exactly those bytes (st->pre) instead of parsing it
- * again. Every count is therefore made by one thread in the order of the
+ * slot and record after record in file order: a classified datagram
+ * through sipcode__stats_add_classified(), which counts it as
+ * sipcode_stats_add_packet() would without reading its headers again (they
+ * are in the other core's cache), the rest through
+ * sipcode_stats_add_packet() itself. Every count is therefore made by one thread in the order of the
  * file, as without threads: the results are the same, only found sooner. */
 
 #define SLOTS        4
@@ -450,20 +456,26 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
         pthread_mutex_unlock(&pl.mu);
         for (k = 0; k < s->n; k++) {
             if (k + COUNT_AHEAD < s->n) {
-                /* another thread touched these last: ask for the frame's
-                 * headers and the method name a few records ahead */
+                /* another thread touched these last: ask for what counting
+                 * reads a few records ahead (the method name of a
+                 * classified message, else the frame's headers) */
                 const struct pre_parsed *next = &s->pre[k + COUNT_AHEAD];
                 const struct rec *r = &s->recs[k + COUNT_AHEAD];
-                __builtin_prefetch(r->data);
-                if (r->take > 64)
-                    __builtin_prefetch(r->data + 64);
-                if (next->payload && next->kind == DGRAM_MESSAGE)
+                if (!next->payload) {
+                    __builtin_prefetch(r->data);
+                    if (r->take > 64)
+                        __builtin_prefetch(r->data + 64);
+                } else if (next->kind == DGRAM_MESSAGE) {
                     __builtin_prefetch(next->sum.method.ptr);
+                }
             }
-            c->st->pre = s->pre[k].payload ? &s->pre[k] : NULL;
-            count_record(c, &s->recs[k]);
+            if (s->pre[k].payload) {
+                sipcode__stats_add_classified(c->st, &s->pre[k], s->recs[k].ts);
+                counted(c, &s->recs[k]);
+            } else {
+                count_record(c, &s->recs[k]);
+            }
         }
-        c->st->pre = NULL;
         unmap(&s->m);
         pthread_mutex_lock(&pl.mu);
         s->state = SLOT_FREE;

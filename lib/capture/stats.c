@@ -577,14 +577,7 @@ void sipcode__stats_datagram(struct sipcode_stats *st, const uint8_t *p, size_t 
 {
     struct sipcode_message m;
     struct msg_summary sum;
-    enum datagram_kind kind;
-    const struct pre_parsed *pre = st->pre;
-    if (pre && pre->payload == p && pre->len == len) {
-        /* classified already, by a worker thread (pcap_file.c) */
-        count_datagram(st, pre->kind, &pre->sum, ts);
-        return;
-    }
-    kind = sipcode__stats_classify(p, len, st->cfg.wire_flags, st->hdrs, &m);
+    enum datagram_kind kind = sipcode__stats_classify(p, len, st->cfg.wire_flags, st->hdrs, &m);
     if (kind == DGRAM_MESSAGE)
         sipcode__stats_summarize(&m, &sum);
     count_datagram(st, kind, &sum, ts);
@@ -855,6 +848,14 @@ enum sipcode_err sipcode_stats_add_packet(struct sipcode_stats *st, const uint8_
     sipcode__decode_frame(st, bytes, caplen, wire_len < caplen ? caplen : wire_len, linktype,
                           ts_ns);
     return SIPCODE_OK;
+}
+
+void sipcode__stats_add_classified(struct sipcode_stats *st, const struct pre_parsed *pre,
+                                   uint64_t ts)
+{
+    st->c.frames++;
+    sipcode__expire_flows(st, ts);
+    count_datagram(st, pre->kind, &pre->sum, ts);
 }
 
 void sipcode__stats_forget_all(struct sipcode_stats *st)
