@@ -248,8 +248,9 @@ static enum rec_status read_serial(const struct reader *rd, struct counting *c, 
  * through sipcode__stats_add_classified(), which counts it as
  * sipcode_stats_add_packet() would without reading its headers again (they
  * are in the other core's cache), the rest through
- * sipcode_stats_add_packet() itself. Every count is therefore made by one thread in the order of the
- * file, as without threads: the results are the same, only found sooner. */
+ * sipcode_stats_add_packet() itself. Every count is therefore made by one
+ * thread in the order of the file, as without threads: the results are the
+ * same, only found sooner. */
 
 #define SLOTS        4
 #define SLOT_RECORDS 4096u
