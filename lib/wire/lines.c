@@ -437,20 +437,10 @@ enum sipcode_err sipcode_parse_request_line(const char *buf, size_t len, unsigne
         return parse_request_line_general(buf, len, flags, out, used, diag);
     uri = ++q;
 #ifdef SIPCODE_HAVE_SSE2
-    while (end - q >= 16) {
-        const unsigned m = stop_uri(_mm_loadu_si128((const __m128i *)(const void *)q));
-        if (m) {
-            q += __builtin_ctz(m);
-            goto uri_end;
-        }
-        q += 16;
-    }
+    q = skip_uri16(q, end); /* stops where uri_byte_ok() does, or short of end */
 #endif
     while (q < end && uri_byte_ok(*q))
         q++;
-#ifdef SIPCODE_HAVE_SSE2
-uri_end:
-#endif
     if (end - q < 10 || memcmp(q, " SIP/2.0\r\n", 10) != 0 ||
         !uri_scheme_ok(uri, (size_t)(q - uri)))
         return parse_request_line_general(buf, len, flags, out, used, diag);

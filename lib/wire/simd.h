@@ -27,6 +27,20 @@ static inline unsigned stop_uri(__m128i v)
         hit, _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfd)), _mm_set1_epi8('<')));
     return (unsigned)_mm_movemask_epi8(hit);
 }
+
+/* The first byte in [p, end) that stop_uri() marks, 16 bytes at a time;
+ * once fewer than 16 remain, where they start (the caller goes on byte by
+ * byte). Reads nothing at or past end. */
+static inline const unsigned char *skip_uri16(const unsigned char *p, const unsigned char *end)
+{
+    while (end - p >= 16) {
+        const unsigned m = stop_uri(_mm_loadu_si128((const __m128i *)(const void *)p));
+        if (m)
+            return p + __builtin_ctz(m);
+        p += 16;
+    }
+    return p;
+}
 #endif
 
 #endif
