@@ -7,6 +7,7 @@
 #include "sipcode/registry.h"
 #include "sipcode/responder.h"
 #include "sipcode/semantics.h"
+#include "../wire/scan.h"
 
 enum sipcode_err sipcode_addr_format(const struct sipcode_addr *a, char *buf, size_t cap,
                                      size_t *needed)
@@ -120,13 +121,8 @@ static void put_slice(struct out *o, struct sipcode_slice s)
 
 static void put_uint(struct out *o, unsigned long v)
 {
-    char d[24];
-    size_t n = sizeof d;
-    do {
-        d[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put(o, d + n, sizeof d - n);
+    char d[SIPCODE__DECIMAL_MAX];
+    put(o, d, sipcode__put_decimal(d, v));
 }
 
 static void put_addr(struct out *o, const struct sipcode_addr *a, int brackets)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sipcode/responder.h"
+#include "../wire/scan.h"
 
 #define KEY_MAX 160   /* a longer transaction key: answered statelessly */
 #define KEYS_ROOM 192 /* both keys of a slot; a dialog key that does not fit is not indexed */
@@ -292,13 +293,8 @@ static void kput(struct keybuf *k, const char *p, size_t n)
 
 static void kput_uint(struct keybuf *k, unsigned long long v)
 {
-    char d[24];
-    size_t n = sizeof d;
-    do {
-        d[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    kput(k, d + n, sizeof d - n);
+    char d[SIPCODE__DECIMAL_MAX];
+    kput(k, d, sipcode__put_decimal(d, v));
 }
 
 static int has_cookie(struct sipcode_slice branch)

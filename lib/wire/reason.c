@@ -250,20 +250,6 @@ enum sipcode_err sipcode_unquote(const char *text, size_t len, char *buf, size_t
     return SIPCODE_OK;
 }
 
-/* Decimal digits of v into dst (which has room for 20); returns how many. */
-static size_t put_decimal(char *dst, unsigned long v)
-{
-    char tmp[24];
-    size_t n = 0, i;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (i = 0; i < n; i++)
-        dst[i] = tmp[n - 1 - i];
-    return n;
-}
-
 enum sipcode_err sipcode_format_reason(char *buf, size_t cap, const char *protocol,
                                        size_t protocol_len, long cause, const char *text,
                                        size_t text_len, size_t *needed)
@@ -285,7 +271,7 @@ enum sipcode_err sipcode_format_reason(char *buf, size_t cap, const char *protoc
         return SIPCODE_ERANGE; /* the parser would refuse it */
     if (text && (err = sipcode__quote_size(text, text_len, &quoted)) != SIPCODE_OK)
         return err;
-    digit_len = put_decimal(digits, (unsigned long)cause);
+    digit_len = sipcode__put_decimal(digits, (unsigned long long)cause);
     total = protocol_len + (sizeof cause_key - 1) + digit_len;
     if (text) {
         if (quoted > (size_t)-1 - total - sizeof text_key)

@@ -84,3 +84,16 @@ int sipcode__equal_nocase(const char *a, size_t alen, const char *b)
     }
     return b[alen] == '\0';
 }
+
+size_t sipcode__put_decimal(char *dst, unsigned long long v)
+{
+    char tmp[SIPCODE__DECIMAL_MAX];
+    size_t n = 0, i;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (i = 0; i < n; i++)
+        dst[i] = tmp[n - 1 - i];
+    return n;
+}

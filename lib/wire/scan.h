@@ -61,6 +61,11 @@ static inline enum sipcode_err scan_fail(struct sipcode_diag *diag, size_t offse
  * are a valid prefix cut by the end of input. */
 size_t sipcode__utf8_sequence(const unsigned char *p, size_t avail, int *short_input);
 
+/* Writes the decimal digits of v, most significant first, to dst (room for
+ * SIPCODE__DECIMAL_MAX); returns how many. */
+#define SIPCODE__DECIMAL_MAX 20
+size_t sipcode__put_decimal(char *dst, unsigned long long v);
+
 /* ASCII case-insensitive equality of a[0..alen) and the NUL-terminated b. */
 int sipcode__equal_nocase(const char *a, size_t alen, const char *b);
 
