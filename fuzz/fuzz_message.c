@@ -10,12 +10,15 @@
  *  - a cut of a stream is EINCOMPLETE or the whole's own answer: once the
  *    message is complete the same message, before that never another
  *    success, and an error only the whole's error at the same offset;
- *  - fewer header slots than fields is SIPCODE_ELIMIT and nothing else. */
+ *  - fewer header slots than fields is SIPCODE_ELIMIT and nothing else;
+ *  - the capture engine's direct entry gives the same answer. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sipcode.h>
+
+#include "../lib/wire/message.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,7 +33,8 @@ struct result {
     const char *base;
 };
 
-static void frame(struct result *r, const char *buf, size_t len, unsigned flags, size_t cap)
+static void frame_with(struct result *r, const char *buf, size_t len, unsigned flags, size_t cap,
+                       int direct)
 {
     memset(&r->m, 0xa5, sizeof r->m);
     memset(r->h, 0xa5, sizeof r->h);
@@ -38,7 +42,13 @@ static void frame(struct result *r, const char *buf, size_t len, unsigned flags,
     r->diag.offset = (size_t)-1;
     r->diag.reason = NULL;
     r->base = buf;
-    r->err = sipcode_parse_message(buf, len, flags, r->h, cap, &r->m, &r->used, &r->diag);
+    r->err = (direct ? sipcode__parse_message_direct : sipcode_parse_message)(
+        buf, len, flags, r->h, cap, &r->m, &r->used, &r->diag);
+}
+
+static void frame(struct result *r, const char *buf, size_t len, unsigned flags, size_t cap)
+{
+    frame_with(r, buf, len, flags, cap, 0);
 }
 
 static int ok(const struct result *r)
@@ -182,7 +192,7 @@ static void check_cut(const struct result *whole, const uint8_t *data, size_t k,
 
 static void run(const uint8_t *data, size_t size, unsigned flags)
 {
-    static struct result dgram, stream, again, small;
+    static struct result dgram, stream, again, small, direct;
     const char *buf = (const char *)data;
 
     frame(&dgram, buf, size, flags, CAP);
@@ -190,6 +200,10 @@ static void run(const uint8_t *data, size_t size, unsigned flags)
     frame(&stream, buf, size, flags | SIPCODE_FRAME_STREAM, CAP);
     check(&stream, size);
     if (dgram.err == SIPCODE_EINCOMPLETE || stream.err == SIPCODE_ENOTFOUND)
+        __builtin_trap();
+    frame_with(&direct, buf, size, flags, CAP, 1);
+    if (direct.err != dgram.err || (ok(&dgram) ? !same_message(&direct, &dgram)
+                                               : direct.diag.offset != dgram.diag.offset))
         __builtin_trap();
 
     /* stream and datagram agree */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../wire/message.h"
 #include "capture_int.h"
 #include "sipcode/registry.h"
 
@@ -545,8 +546,8 @@ enum datagram_kind sipcode__stats_classify(const uint8_t *p, size_t len, unsigne
         ;
     if (i == len)
         return DGRAM_KEEPALIVE;
-    err =
-        sipcode_parse_message((const char *)p, len, wire_flags, hdrs, MSG_HEADERS, m, &used, NULL);
+    err = sipcode__parse_message_direct((const char *)p, len, wire_flags, hdrs, MSG_HEADERS, m,
+                                        &used, NULL);
     if (err == SIPCODE_OK)
         return DGRAM_MESSAGE;
     if (err == SIPCODE_ENOTFOUND)
@@ -717,9 +718,9 @@ size_t sipcode__stats_stream(struct sipcode_stats *st, struct flow *f, const uin
                 return 0;
             }
         }
-        err = sipcode_parse_message((const char *)p + off, len - off,
-                                    st->cfg.wire_flags | SIPCODE_FRAME_STREAM, st->hdrs,
-                                    MSG_HEADERS, &m, &used, NULL);
+        err = sipcode__parse_message_direct((const char *)p + off, len - off,
+                                            st->cfg.wire_flags | SIPCODE_FRAME_STREAM, st->hdrs,
+                                            MSG_HEADERS, &m, &used, NULL);
         if (err == SIPCODE_EINCOMPLETE) {
             /* remember for the next segment (the caller moves these bytes
              * to the start of the buffer) */

@@ -1498,11 +1498,12 @@ static inline enum sipcode_err empty_line(const struct framer *f, const unsigned
 _Static_assert(SIPCODE_H__COUNT <= 64, "TAKEN_FIELDS holds a bit per id");
 
 /* Walks the header section from pos to the empty line, checks every field
- * and records what the message needs in st. The first SCRATCH_FIELDS fields
- * go to scratch; st->overflow is where the next one starts. */
+ * and records what the message needs in st. The first keep fields go to
+ * scratch; st->overflow is where the next one starts. */
 static enum sipcode_err check_headers(const struct framer *f, const unsigned char *pos,
-                                      struct state *st, struct sipcode_header *scratch, size_t cap,
-                                      const unsigned char **blank, const unsigned char **body)
+                                      struct state *st, struct sipcode_header *scratch,
+                                      size_t keep, size_t cap, const unsigned char **blank,
+                                      const unsigned char **body)
 {
     const unsigned char *const end = f->buf + f->len;
     size_t n = 0;
@@ -1531,11 +1532,11 @@ static enum sipcode_err check_headers(const struct framer *f, const unsigned cha
             if (err != SIPCODE_OK)
                 return err;
         }
-        if (n < SCRATCH_FIELDS) {
+        if (n < keep) {
             scratch[n].name = slice(fld.name, fld.name_len);
             scratch[n].value = slice(fld.value, fld.value_len);
             scratch[n].id = id;
-        } else if (n == SCRATCH_FIELDS) {
+        } else if (n == keep) {
             st->overflow = pos;
         }
         n++;
@@ -1637,10 +1638,11 @@ static int starts_sip_slash(const unsigned char *p, size_t avail, unsigned flags
 }
 
 /* The pass over the whole message. On OK or EVERSION, st holds the
- * message, scratch the first SCRATCH_FIELDS header fields and *end points
- * past the body. */
+ * message, scratch the first keep header fields and *end points past the
+ * body. */
 static enum sipcode_err frame(const struct framer *f, struct state *st,
-                              struct sipcode_header *scratch, size_t cap, const unsigned char **end,
+                              struct sipcode_header *scratch, size_t keep, size_t cap,
+                              const unsigned char **end,
                               struct sipcode_diag *version_diag)
 {
     const unsigned char *pos = f->buf, *const stop = f->buf + f->len, *blank = NULL, *body = NULL;
@@ -1712,7 +1714,7 @@ static enum sipcode_err frame(const struct framer *f, struct state *st,
     }
     pos += used;
 
-    err = check_headers(f, pos, st, scratch, cap, &blank, &body);
+    err = check_headers(f, pos, st, scratch, keep, cap, &blank, &body);
     if (err != SIPCODE_OK)
         return err;
 
@@ -1804,10 +1806,12 @@ static void copy_message(struct sipcode_message *out, const struct sipcode_messa
     out->retry_after = m->retry_after;
 }
 
-enum sipcode_err sipcode_parse_message(const char *buf, size_t len, unsigned flags,
-                                       struct sipcode_header *headers, size_t cap,
-                                       struct sipcode_message *out, size_t *used,
-                                       struct sipcode_diag *diag)
+/* sipcode_parse_message(), and with direct the fields go straight to
+ * headers, which an error may then leave half written. */
+static enum sipcode_err parse_message(const char *buf, size_t len, unsigned flags,
+                                      struct sipcode_header *headers, size_t cap,
+                                      struct sipcode_message *out, size_t *used,
+                                      struct sipcode_diag *diag, int direct)
 {
     static const unsigned char nothing[1] = {0};
     struct framer f;
@@ -1827,7 +1831,8 @@ enum sipcode_err sipcode_parse_message(const char *buf, size_t len, unsigned fla
 
     init_state(&st);
 
-    err = frame(&f, &st, scratch, cap, &end, &version_diag);
+    err = frame(&f, &st, direct ? headers : scratch, direct ? cap : SCRATCH_FIELDS, cap, &end,
+                &version_diag);
     if (err == SIPCODE_EINCOMPLETE) {
         if (flags & SIPCODE_FRAME_STREAM)
             return scan_fail(diag, len, err, "input ends before the message does");
@@ -1838,8 +1843,8 @@ enum sipcode_err sipcode_parse_message(const char *buf, size_t len, unsigned fla
         return err;
 
     /* The message is good: the caller's array gets the fields. */
-    kept = st.count < SCRATCH_FIELDS ? st.count : SCRATCH_FIELDS;
-    for (i = 0; i < kept; i++) {
+    kept = direct ? st.count : st.count < SCRATCH_FIELDS ? st.count : SCRATCH_FIELDS;
+    for (i = 0; !direct && i < kept; i++) {
         headers[i].name = scratch[i].name;
         headers[i].value = scratch[i].value;
         headers[i].id = scratch[i].id;
@@ -1857,4 +1862,20 @@ enum sipcode_err sipcode_parse_message(const char *buf, size_t len, unsigned fla
     if (err == SIPCODE_EVERSION && diag)
         *diag = version_diag;
     return err;
+}
+
+enum sipcode_err sipcode_parse_message(const char *buf, size_t len, unsigned flags,
+                                       struct sipcode_header *headers, size_t cap,
+                                       struct sipcode_message *out, size_t *used,
+                                       struct sipcode_diag *diag)
+{
+    return parse_message(buf, len, flags, headers, cap, out, used, diag, 0);
+}
+
+enum sipcode_err sipcode__parse_message_direct(const char *buf, size_t len, unsigned flags,
+                                               struct sipcode_header *headers, size_t cap,
+                                               struct sipcode_message *out, size_t *used,
+                                               struct sipcode_diag *diag)
+{
+    return parse_message(buf, len, flags, headers, cap, out, used, diag, 1);
 }
