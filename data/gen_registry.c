@@ -133,9 +133,10 @@ static void parse_headers(struct entry *e)
     free(copy);
 }
 
-/* Points a key to its field in the entry; notes are handled by the caller. */
-static char **field_for(struct entry *e, const char *key)
+/* Points a key to its field in the entry; each note to the next free one. */
+static char **field_for(void *entry, const struct stanza_field *f)
 {
+    struct entry *e = entry;
     static const struct {
         const char *key;
         size_t offset;
@@ -149,8 +150,13 @@ static char **field_for(struct entry *e, const char *key)
         {"check", offsetof(struct entry, check)},
     };
     size_t i;
+    if (strcmp(f->key, "note") == 0) {
+        if (e->note_count == MAX_NOTES)
+            stanza_die(f->line, "too many notes");
+        return &e->notes[e->note_count++];
+    }
     for (i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(key, map[i].key) == 0)
+        if (strcmp(f->key, map[i].key) == 0)
             return (char **)((char *)e + map[i].offset);
     return NULL;
 }
@@ -225,7 +231,6 @@ static void parse_entry(const struct stanza *st, int prev_code)
     struct entry *e;
     char *end;
     long code;
-    int i;
     if (strcmp(f->key, "code") != 0)
         stanza_die(f->line, "a stanza must start with code:");
     code = strtol(f->value, &end, 10);
@@ -239,22 +244,7 @@ static void parse_entry(const struct stanza *st, int prev_code)
     e = &entries[entry_count++];
     e->line = st->line;
     e->code = (int)code;
-    for (i = 1; i < st->count; i++) {
-        char **slot;
-        f = &st->fields[i];
-        if (strcmp(f->key, "note") == 0) {
-            if (e->note_count == MAX_NOTES)
-                stanza_die(f->line, "too many notes");
-            e->notes[e->note_count++] = f->value;
-            continue;
-        }
-        slot = field_for(e, f->key);
-        if (!slot)
-            stanza_die(f->line, "unknown key '%s'", f->key);
-        if (*slot)
-            stanza_die(f->line, "key '%s' given twice", f->key);
-        *slot = f->value;
-    }
+    stanza_fill(st, 1, e, field_for);
 }
 
 static void parse(const char *path)

@@ -76,8 +76,10 @@ static int valid_text(const char *s)
     return 1;
 }
 
-static char **field_for(struct entry *e, const char *key)
+static char **field_for(void *entry, const struct stanza_field *f)
 {
+    struct entry *e = entry;
+    const char *key = f->key;
     if (strcmp(key, "text") == 0)
         return &e->text;
     if (strcmp(key, "rfc") == 0)
@@ -118,7 +120,7 @@ static void parse_entry(const struct stanza *st, int prev_code)
 {
     const struct stanza_field *f = &st->fields[0];
     struct entry *e;
-    int i, code;
+    int code;
     if (strcmp(f->key, "code") != 0)
         stanza_die(f->line, "a stanza must start with code:");
     if (!all_digits(f->value, 3))
@@ -133,16 +135,7 @@ static void parse_entry(const struct stanza *st, int prev_code)
     e = &entries[entry_count++];
     e->line = st->line;
     e->code = code;
-    for (i = 1; i < st->count; i++) {
-        char **slot;
-        f = &st->fields[i];
-        slot = field_for(e, f->key);
-        if (!slot)
-            stanza_die(f->line, "unknown key '%s'", f->key);
-        if (*slot)
-            stanza_die(f->line, "key '%s' given twice", f->key);
-        *slot = f->value;
-    }
+    stanza_fill(st, 1, e, field_for);
 }
 
 static void parse(const char *path)

@@ -178,6 +178,20 @@ void stanza_read_headed(const char *path, const char *first_key, struct stanza_f
                    first_key);
 }
 
+void stanza_fill(const struct stanza *st, int first, void *entry, stanza_slot_fn *slot)
+{
+    int i;
+    for (i = first; i < st->count; i++) {
+        const struct stanza_field *f = &st->fields[i];
+        char **to = slot(entry, f);
+        if (!to)
+            stanza_die(f->line, "unknown key '%s'", f->key);
+        if (*to)
+            stanza_die(f->line, "key '%s' given twice", f->key);
+        *to = f->value;
+    }
+}
+
 void stanza_put_string(FILE *out, const char *s)
 {
     fputc('"', out);

@@ -55,6 +55,14 @@ void stanza_read(const char *path, struct stanza_file *out);
  * header stanza of a registry file, "registry-version"). */
 void stanza_read_headed(const char *path, const char *first_key, struct stanza_file *out);
 
+/* The slot in entry that field f's value goes to, NULL for a key the entry
+ * does not have. A repeatable key gives its next free slot. */
+typedef char **stanza_slot_fn(void *entry, const struct stanza_field *f);
+
+/* Stores st's fields from index first on in entry through slot(); dies on
+ * an unknown key or one given twice. */
+void stanza_fill(const struct stanza *st, int first, void *entry, stanza_slot_fn *slot);
+
 /* Writes s as a C string literal (quotes, backslashes and newlines escaped). */
 void stanza_put_string(FILE *out, const char *s);
 

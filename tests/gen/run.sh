@@ -45,6 +45,10 @@ expect_error gen_warn "in.txt:5: expected 'key: value'" <<< "$head"$'\ncode: 399
 expect_error gen_warn "in.txt:9: code 398 does not follow 399" <<< "$head"$'\ncode: 399\ntext: a\nrfc: RFC 3261\nmeaning: m\n\ncode: 398'
 expect_error gen_warn "iana-count says 1, but the file lists 2 codes" <<< "$head"$'\ncode: 380\ntext: a\nrfc: RFC 5630\nmeaning: m\n\ncode: 399\ntext: b\nrfc: RFC 3261\nmeaning: m'
 expect_error gen_q850 "in.txt:1: bad key 'Cause'" <<< $'Cause: 17'
+expect_error gen_warn "in.txt:6: key 'text' given twice" <<< "$head"$'\ncode: 399\ntext: a\ntext: b'
+expect_error gen_warn "in.txt:5: unknown key 'phrase'" <<< "$head"$'\ncode: 399\nphrase: a'
+notes=$(printf 'note: n\n%.0s' $(seq 17))
+expect_error gen_registry "in.txt:21: too many notes" <<< "$head"$'\ncode: 100\n'"$notes"
 
 echo "gen: $pass passed, $fail failed"
 [ $fail -eq 0 ]
