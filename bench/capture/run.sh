@@ -69,34 +69,6 @@ json_num() { # json_num FILE KEY: the first "KEY": number in FILE
     sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | head -n 1
 }
 
-# timed NAME OUTFILE CMD...: runs CMD REPS times, stdout to OUTFILE (of the
-# last run); prints "median_seconds max_rss_kb median_cpu_seconds" (wall
-# times by the shell's clock; peak RSS and user+system CPU time by
-# /usr/bin/time: on a shared machine the CPU time shows what waiting for a
-# CPU adds to the wall time).
-timed() {
-    local name=$1 out=$2 i t0 t1 rss=0 r
-    shift 2
-    local times=() cpus=()
-    for ((i = 0; i < REPS; i++)); do
-        t0=$EPOCHREALTIME
-        /usr/bin/time -f '%M %U %S' -o "$OUT/$name.rss" $pin "$@" >"$out" 2>"$OUT/$name.err" || {
-            echo "run.sh: $name failed:" >&2
-            cat "$OUT/$name.err" >&2
-            exit 1
-        }
-        t1=$EPOCHREALTIME
-        times+=("$(echo "$t1 - $t0" | bc -l)")
-        read -r r u sy < <(tail -n 1 "$OUT/$name.rss")
-        cpus+=("$(echo "$u + $sy" | bc -l)")
-        [ "$r" -gt "$rss" ] && rss=$r
-    done
-    local cpu
-    cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}')
-    printf '%s\n' "${times[@]}" | sort -g |
-        awk -v rss="$rss" -v cpu="$cpu" '{a[NR]=$1} END {printf "%.6f %d %s\n", a[int((NR+1)/2)], rss, cpu}'
-}
-
 big=$(capture "$SIZE_MB")
 small=$(capture "$SMALL_MB")
 case $TSHARK_MB in
@@ -216,7 +188,9 @@ if [ -n "$tshark_file" ]; then
     tag=$(basename "$tshark_file" .pcap)
     cat "$tshark_file" >/dev/null
     # tshark is slow: one run (REPS=1) whatever REPS says
-    read -r s rss cpu < <(REPS=1 timed "tshark-$tag" "$OUT/$tag.tshark.txt" tshark -q -n -r "$tshark_file" -z sip,stat)
+    rm -f "$OUT/tshark-$tag.samples"
+    run_once "tshark-$tag" "$OUT/$tag.tshark.txt" tshark -q -n -r "$tshark_file" -z sip,stat
+    read -r s rss cpu < <(summary "tshark-$tag")
     row "tshark -q -n -z sip,stat" "$tshark_file" "$s" "$rss" "$cpu"
     tshark_s=$s tshark_cpu=$cpu
     tshark_bytes=$(stat -c %s "$tshark_file")

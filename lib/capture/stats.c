@@ -490,43 +490,48 @@ static int is_upper(uint8_t c)
     return c >= 'A' && c <= 'Z';
 }
 
+static int sip_slash(const uint8_t *p, size_t len)
+{
+    return len >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+           p[3] == '/';
+}
+
+/* The length of the method-like token ending at a SP that p starts with,
+ * or 0. */
+static size_t method_like(const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i <= SIPCODE_STATS_METHOD_LEN && (is_upper(p[i]) || p[i] == '-'))
+        i++;
+    return i == 0 || i >= len || p[i] != ' ' ? 0 : i;
+}
+
 /* Does the line at p[0..len) (len bytes up to, not including, its LF) look
  * like a SIP start line? Loose on purpose: it decides between "malformed
  * SIP" and "not SIP", and where a TCP stream picks up again. */
 static int start_line_like(const uint8_t *p, size_t len)
 {
-    size_t i = 0;
-    if (len >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
-        p[3] == '/') /* "SIP/d.d " and then anything: a status line, maybe a broken one */
+    size_t i;
+    if (sip_slash(p, len)) /* "SIP/d.d " and then anything: a status line, maybe a broken one */
         return len >= 8 && p[4] >= '0' && p[4] <= '9' && p[5] == '.' && p[6] >= '0' &&
                p[6] <= '9' && p[7] == ' ';
-    while (i < len && i <= SIPCODE_STATS_METHOD_LEN && (is_upper(p[i]) || p[i] == '-'))
-        i++;
-    if (i == 0 || i >= len || p[i] != ' ')
+    i = method_like(p, len);
+    if (i == 0)
         return 0;
-    if (len && p[len - 1] == '\r')
+    if (p[len - 1] == '\r')
         len--;
     return len >= i + 9 && memcmp(p + len - 8, " SIP/2.0", 8) == 0;
 }
 
 /* start_line_like() of the first line of p[0..len), looking for its end
- * only when the start could begin a request line: a quarter of the
- * datagrams of a call are RTP, whose first byte already says no. The
- * bytes tested before the end is known (a token, "SIP/d.d ") hold no LF,
- * so the answer is start_line_like()'s. */
+ * only when the start could begin a start line: a quarter of the
+ * datagrams of a call are RTP, whose first byte already says no. */
 static int first_line_like(const uint8_t *p, size_t len)
 {
     const uint8_t *lf;
-    size_t i = 0;
-    if (len >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
-        p[3] == '/')
-        return len >= 8 && p[4] >= '0' && p[4] <= '9' && p[5] == '.' && p[6] >= '0' &&
-               p[6] <= '9' && p[7] == ' ';
-    while (i < len && i <= SIPCODE_STATS_METHOD_LEN && (is_upper(p[i]) || p[i] == '-'))
-        i++;
-    if (i == 0 || i >= len || p[i] != ' ')
+    if (!sip_slash(p, len) && method_like(p, len) == 0)
         return 0;
-    lf = memchr(p + i, '\n', len - i);
+    lf = memchr(p, '\n', len);
     return start_line_like(p, lf ? (size_t)(lf - p) : len);
 }
 
