@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "field.h"
+#include "simd.h"
 
 void sipcode__skip_sws(struct scan *s)
 {
@@ -31,7 +32,13 @@ enum sipcode_err sipcode__take_quoted(struct scan *s, struct sipcode_slice *inne
     const unsigned char *start = s->at + 1;
     s->at++; /* the opening DQUOTE */
     while (s->at < s->end) {
-        unsigned char c = *s->at;
+        unsigned char c;
+#ifdef SIPCODE_HAVE_SSE2
+        s->at = skip_qdtext16(s->at, s->end);
+        if (s->at == s->end)
+            break;
+#endif
+        c = *s->at;
         if (c == '"') {
             inner->ptr = (const char *)start;
             inner->len = (size_t)(s->at - start);

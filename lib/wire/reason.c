@@ -26,8 +26,12 @@ const char *sipcode_reason_protocol_name(enum sipcode_reason_protocol id)
 static enum sipcode_reason_protocol protocol_id(const char *p, size_t n)
 {
     size_t i;
+    if (n == 0)
+        return SIPCODE_REASON_UNKNOWN;
+    /* the first byte, folded, rules out most names before a full compare */
     for (i = 1; i < PROTOCOL_COUNT; i++)
-        if (sipcode__equal_nocase(p, n, protocol_names[i]))
+        if (((unsigned char)p[0] | 0x20u) == ((unsigned char)protocol_names[i][0] | 0x20u) &&
+            sipcode__equal_nocase(p, n, protocol_names[i]))
             return (enum sipcode_reason_protocol)i;
     return SIPCODE_REASON_UNKNOWN;
 }
@@ -158,7 +162,7 @@ static enum sipcode_err take_value(struct scan *s, struct sipcode_reason *r,
 
         /* RFC 3261 7.3.1: a parameter name appears at most once; for the
          * three the struct reports, a repeat would make the value ambiguous. */
-        if (sipcode__equal_nocase((const char *)name_at, name_len, "cause")) {
+        if (name_len == 5 && sipcode__equal_nocase((const char *)name_at, name_len, "cause")) {
             size_t bad;
             if (has_cause)
                 return scan_fail(diag, (size_t)(name_at - s->start), SIPCODE_EMALFORMED,
@@ -166,7 +170,8 @@ static enum sipcode_err take_value(struct scan *s, struct sipcode_reason *r,
             if ((err = cause_value(&v, &r->cause, &bad, &why)) != SIPCODE_OK)
                 return scan_fail(diag, (size_t)(value_at - s->start) + bad, err, why);
             has_cause = 1;
-        } else if (sipcode__equal_nocase((const char *)name_at, name_len, "text")) {
+        } else if (name_len == 4 &&
+                   sipcode__equal_nocase((const char *)name_at, name_len, "text")) {
             if (r->has_text)
                 return scan_fail(diag, (size_t)(name_at - s->start), SIPCODE_EMALFORMED,
                                  "text given twice");
@@ -175,7 +180,8 @@ static enum sipcode_err take_value(struct scan *s, struct sipcode_reason *r,
                                  "text is not a quoted-string");
             r->text = v.raw;
             r->has_text = 1;
-        } else if (sipcode__equal_nocase((const char *)name_at, name_len, "location")) {
+        } else if (name_len == 8 &&
+                   sipcode__equal_nocase((const char *)name_at, name_len, "location")) {
             /* RFC 8606 section 3: a token naming where the call was released
              * (U, LPN, LN, TN, RLN, RPN, INTL, BI ...), never quoted or empty */
             if (r->location.ptr)

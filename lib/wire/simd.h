@@ -41,6 +41,27 @@ static inline const unsigned char *skip_uri16(const unsigned char *p, const unsi
     }
     return p;
 }
+
+/* The first byte in [p, end) that a quoted-string cannot pass over as it
+ * is (outside 0x20..0x7e, DQUOTE or backslash), 16 bytes at a time; once
+ * fewer than 16 remain, where they start. Reads nothing at or past end. */
+static inline const unsigned char *skip_qdtext16(const unsigned char *p, const unsigned char *end)
+{
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* v + 0x60 as a signed byte is above -34 exactly outside 0x20..0x7e */
+        __m128i hit =
+            _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), opaque(_mm_set1_epi8(-34)));
+        unsigned m;
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+        m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return p + __builtin_ctz(m);
+        p += 16;
+    }
+    return p;
+}
 #endif
 
 #endif

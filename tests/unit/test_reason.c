@@ -64,6 +64,11 @@ static const struct {
      ";location=BI;cause=31"},
     {S("Q.850 ; cause = 18 ; location = U"), "Q.850", SIPCODE_REASON_Q850, 18, NULL, "U",
      "; cause = 18 ; location = U"},
+    /* a text longer than 16 bytes: escapes, HTAB and UTF-8 past its fast scan */
+    {S("SIP;cause=200;text=\"0123456789abcdef \\\"q\\\" and\ttab, 0123456789abcdef caf\xc3\xa9\""),
+     "SIP", SIPCODE_REASON_SIP, 200,
+     "0123456789abcdef \\\"q\\\" and\ttab, 0123456789abcdef caf\xc3\xa9", NULL,
+     ";cause=200;text=\"0123456789abcdef \\\"q\\\" and\ttab, 0123456789abcdef caf\xc3\xa9\""},
     /* 3GPP TS 24.229 protocols, any case */
     {S("RELEASE_CAUSE;cause=1;text=\"User ends call\""), "RELEASE_CAUSE",
      SIPCODE_REASON_RELEASE_CAUSE, 1, "User ends call", NULL, ";cause=1;text=\"User ends call\""},
@@ -233,6 +238,12 @@ static const struct {
     {S("SIP;cause=200;text=\"a\r\nb\""), SIPCODE_EMALFORMED, 21},
     {S("SIP;cause=200;text=\"a\nb\""), SIPCODE_EMALFORMED, 21},
     {S("SIP;cause=200;text=\"a\rb\""), SIPCODE_EMALFORMED, 21},
+    /* the same faults past the first 16 bytes of the text (its fast scan) */
+    {S("SIP;cause=200;text=\"0123456789abcdefghij\x7f\""), SIPCODE_EMALFORMED, 40},
+    {S("SIP;cause=200;text=\"0123456789abcdefghij\xff\""), SIPCODE_EMALFORMED, 40},
+    {S("SIP;cause=200;text=\"0123456789abcdefghij\\\r\""), SIPCODE_EMALFORMED, 40},
+    {S("SIP;cause=200;text=\"0123456789abcdefghij\nb\""), SIPCODE_EMALFORMED, 40},
+    {S("SIP;cause=200;text=\"0123456789abcdefghijklmnopqrstuvwxyz"), SIPCODE_EMALFORMED, 56},
     /* NUL and DEL in every field */
     {S("S\0IP;cause=200"), SIPCODE_EMALFORMED, 1},
     {S("\0SIP;cause=200"), SIPCODE_EMALFORMED, 0},
