@@ -598,8 +598,8 @@ static inline long digits_upto(const unsigned char *p, const unsigned char *e, l
     return n > max ? -1 : n;
 }
 
-/* parse_via() for the usual top Via: "SIP/2.0/" transport SP host [":"
- * port] and parameters "name=value" or "name" with no white space, every
+/* parse_via() for the usual top Via: "SIP/2.0/" transport SP host (or an
+ * IPv6 reference) [":" port] and parameters "name=value" or "name" with no white space, every
  * part a run of host bytes, up to a comma or the end. Returns 1 with *via
  * set as parse_via() sets it, or 0 to leave the value to parse_via(),
  * which alone decides errors. The value is cut at its separators from
@@ -631,10 +631,18 @@ static int fast_via(struct val v, struct sipcode_via *via)
         return 0;
     out.transport = slice(p, (size_t)(q - p));
     p = q + 1;
-    q = next_stop(&r, p);
-    if (!q || q == p)
-        return 0;
-    out.host = slice(p, (size_t)(q - p));
+    if (p < e && *p == '[') { /* an IPv6 reference: its bytes, as parse_via() takes them */
+        q = span(p + 1, e, V_IP);
+        if (q == p + 1 || q == e || *q != ']')
+            return 0;
+        out.host = slice(p + 1, (size_t)(q - p - 1));
+        q++;
+    } else {
+        q = next_stop(&r, p);
+        if (!q || q == p)
+            return 0;
+        out.host = slice(p, (size_t)(q - p));
+    }
     if (q < e && *q == ':') {
         p = q + 1;
         q = next_stop(&r, p);

@@ -580,6 +580,8 @@ static void fast_paths_agree(void)
         "SIP/2.0/TCP h.example.com;BRANCH=z9hG4bK1;RPort;Received=1.2.3.4",
         "SIP/2.0/UDP h:00005060;branch=z9hG4bK1;rport=0;ttl=16;lr",
         "SIP/2.0/UDP h;branch=z9hG4bK1;rport=000000000000065535, SIP/2.0/TCP x;branch=y",
+        "SIP/2.0/UDP [2001:db8::9:1]:5070;branch=z9hG4bK1;rport",
+        "SIP/2.0/TCP [::1];branch=z9hG4bK2;received=::1, SIP/2.0/UDP [::2]",
         "SIP/2.0/WSS " "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
         ".example.com:5061;branch=z9hG4bK" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
         ";received=10.0.0.1;rport=1",
@@ -596,6 +598,9 @@ static void fast_paths_agree(void)
         enum sipcode_err err;
     } bad[] = {
         {"SIP/2.0/UDP h:0;branch=z9hG4bK1", NULL, SIPCODE_ERANGE},
+        {"SIP/2.0/UDP [::1]:0;branch=z9hG4bK1", NULL, SIPCODE_ERANGE},
+        {"SIP/2.0/UDP [::1]x;branch=z9hG4bK1", NULL, SIPCODE_EMALFORMED},
+        {"SIP/2.0/UDP [::1];branch=z9hG4bK1;rport=x", NULL, SIPCODE_EMALFORMED},
         {"SIP/2.0/UDP h:65536;branch=z9hG4bK1", NULL, SIPCODE_ERANGE},
         {"SIP/2.0/UDP h;branch=z9hG4bK1;rport=65536", NULL, SIPCODE_ERANGE},
         {"SIP/2.0/UDP h;branch=z9hG4bK1;rport=5a", NULL, SIPCODE_EMALFORMED},
