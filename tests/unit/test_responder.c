@@ -728,6 +728,19 @@ static void mix_distribution(void)
 
 /* ---- transactions --------------------------------------------------------------------- */
 
+/* make_req(method), parsed into *r and given to t as from peer over conn
+ * (reliable or not) at now; the table's verdict in *v. */
+static void receive_new(struct sipcode_txn_table *t, struct req *r, const char *method,
+                        const struct sipcode_addr *peer, uint64_t conn, int reliable, uint64_t now,
+                        struct sipcode_txn_verdict *v)
+{
+    char text[1024];
+    make_req(text, sizeof text, method);
+    CHECK(parse_req(r, text));
+    CHECK_INT(sipcode_txn_receive(t, r->buf, &r->m, peer, conn, reliable, r->len, now, v),
+              SIPCODE_OK);
+}
+
 static struct sipcode_txn_table *new_table(size_t cap)
 {
     struct sipcode_txn_config cfg;
@@ -748,12 +761,9 @@ static void txn_timer_g_until_h(void)
     uint64_t now = 1000, expected[] = {1500, 2500, 4500, 8500, 12500, 16500, 20500,
                                        24500, 28500, 32500};
     size_t sends = 0, timeouts = 0, n, i;
-    char text[1024];
     if (!t)
         return;
-    make_req(text, sizeof text, "INVITE");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, now, &v), SIPCODE_OK);
+    receive_new(t, &r, "INVITE", &peer, 0, 0, now, &v);
     CHECK_INT(v.kind, SIPCODE_TXN_NEW);
     CHECK_INT(sipcode_txn_reply(t, v.id, 100, "100", 3, now, now), SIPCODE_OK);
     /* a retransmitted INVITE gets the 100 again */
@@ -795,7 +805,7 @@ static void txn_long_replies(void)
     struct sipcode_txn_event ev[4];
     struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
     static char big[3000], pending[1500];
-    char text[1024], other[1024];
+    char other[1024];
     struct req r, r2;
     uint64_t now = 1000;
     size_t n;
@@ -808,9 +818,7 @@ static void txn_long_replies(void)
         return;
     memset(big, 'b', sizeof big);
     memset(pending, 'p', sizeof pending);
-    make_req(text, sizeof text, "INVITE");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, now, &v), SIPCODE_OK);
+    receive_new(t, &r, "INVITE", &peer, 0, 0, now, &v);
     CHECK_INT(v.kind, SIPCODE_TXN_NEW);
     /* a 100 kept in the arena, then a delayed final too long for it */
     CHECK_INT(sipcode_txn_reply(t, v.id, 100, "100", 3, now, now), SIPCODE_OK);
@@ -856,13 +864,10 @@ static void txn_ack_absorbed(void)
     struct sipcode_txn_event ev[4];
     struct req r, ack;
     struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
-    char text[1024];
     uint32_t id;
     if (!t)
         return;
-    make_req(text, sizeof text, "INVITE");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, 0, &v), SIPCODE_OK);
+    receive_new(t, &r, "INVITE", &peer, 0, 0, 0, &v);
     id = v.id;
     CHECK_INT(sipcode_txn_reply(t, id, 486, "486", 3, 0, 0), SIPCODE_OK);
     CHECK_INT(sipcode_txn_poll(t, 500, ev, 4), 1); /* first Timer G */
@@ -896,12 +901,9 @@ static void txn_2xx_until_ack(void)
     struct sipcode_txn_event ev[4];
     struct req r, ack;
     struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
-    char text[1024];
     if (!t)
         return;
-    make_req(text, sizeof text, "INVITE");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, 0, &v), SIPCODE_OK);
+    receive_new(t, &r, "INVITE", &peer, 0, 0, 0, &v);
     CHECK_INT(sipcode_txn_reply(t, v.id, 200, "200", 3, 0, 0), SIPCODE_OK);
     CHECK_INT(sipcode_txn_poll(t, 500, ev, 4), 1);
     CHECK_INT(ev[0].code, 200);
@@ -928,16 +930,14 @@ static void txn_cancel(void)
     struct sipcode_txn_event ev[4];
     struct req r, cancel, c487;
     struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
-    char text[1024], reply[2048], r487[2048];
+    char reply[2048], r487[2048];
     const char *tmpl;
     size_t tlen, rlen, needed, reqlen;
     struct sipcode_reply_options o;
     uint32_t inv;
     if (!t)
         return;
-    make_req(text, sizeof text, "INVITE");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, 0, &v), SIPCODE_OK);
+    receive_new(t, &r, "INVITE", &peer, 0, 0, 0, &v);
     inv = v.id;
     /* 180 now, a 486 delayed by 5 s */
     opts_init(&o, 180);
@@ -994,26 +994,19 @@ static void txn_cancel_no_match_and_non_invite(void)
     struct sipcode_txn_event ev[4];
     struct req r;
     struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
-    char text[1024];
     if (!t)
         return;
-    make_req(text, sizeof text, "CANCEL");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, 0, &v), SIPCODE_OK);
+    receive_new(t, &r, "CANCEL", &peer, 0, 0, 0, &v);
     CHECK_INT(v.kind, SIPCODE_TXN_CANCEL);
     CHECK_INT(v.invite, 0); /* -> 481 */
-    make_req(text, sizeof text, "OPTIONS");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, 0, &v), SIPCODE_OK);
+    receive_new(t, &r, "OPTIONS", &peer, 0, 0, 0, &v);
     CHECK_INT(v.kind, SIPCODE_TXN_NEW);
     CHECK_INT(sipcode_txn_reply(t, v.id, 200, "200", 3, 0, 0), SIPCODE_OK);
     /* non-INVITE: no resends; Timer J 64*T1 */
     CHECK_INT(sipcode_txn_poll(t, 31999, ev, 4), 0);
     CHECK_INT(sipcode_txn_count(t), 2);
     /* the table holds 2: a third request finds it full */
-    make_req(text, sizeof text, "MESSAGE");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 0, 0, r.len, 1, &v), SIPCODE_OK);
+    receive_new(t, &r, "MESSAGE", &peer, 0, 0, 1, &v);
     CHECK_INT(v.kind, SIPCODE_TXN_FULL);
     CHECK_INT(sipcode_txn_poll(t, 33000, ev, 4), 0);
     CHECK_INT(sipcode_txn_count(t), 0);
@@ -1033,12 +1026,9 @@ static void txn_reliable_no_timer_g(void)
     struct sipcode_txn_event ev[4];
     struct req r;
     struct sipcode_addr peer = v4(127, 0, 0, 1, 5070);
-    char text[1024];
     if (!t)
         return;
-    make_req(text, sizeof text, "INVITE");
-    CHECK(parse_req(&r, text));
-    CHECK_INT(sipcode_txn_receive(t, r.buf, &r.m, &peer, 9, 1, r.len, 0, &v), SIPCODE_OK);
+    receive_new(t, &r, "INVITE", &peer, 9, 1, 0, &v);
     CHECK_INT(sipcode_txn_reply(t, v.id, 603, "603", 3, 0, 0), SIPCODE_OK);
     CHECK_INT(sipcode_txn_poll(t, 31999, ev, 4), 0);
     /* Timer H still runs on TCP: no ACK is a timeout */
