@@ -137,14 +137,6 @@ static inline const unsigned char *skip_lws(const unsigned char *p, const unsign
 }
 
 #ifdef SIPCODE_HAVE_SSE2
-/* One bit per byte of v outside 0x20..0x7e: x + 0x60 as a signed byte
- * is above -34 exactly for those (0x20..0x7e go to -128..-34). */
-static inline unsigned odd_bytes(__m128i v)
-{
-    return (unsigned)_mm_movemask_epi8(
-        _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), opaque(_mm_set1_epi8(-34))));
-}
-
 /* span() for the classes of the longer runs (URIs, host names, Call-IDs),
  * 16 bytes at a time while lim allows: each stop_*() gives a bit for each
  * byte of v outside the class (stop_uri() in simd.h). */
@@ -599,8 +591,8 @@ static inline long digits_upto(const unsigned char *p, const unsigned char *e, l
 }
 
 /* parse_via() for the usual top Via: "SIP/2.0/" transport SP host (or an
- * IPv6 reference) [":" port] and parameters "name=value" or "name" with no white space, every
- * part a run of host bytes, up to a comma or the end. Returns 1 with *via
+ * IPv6 reference) [":" port] and parameters "name=value" or "name" with no
+ * white space, every part a run of host bytes, up to a comma or the end. Returns 1 with *via
  * set as parse_via() sets it, or 0 to leave the value to parse_via(),
  * which alone decides errors. The value is cut at its separators from
  * bit masks of 64 bytes, so each part costs a few bit operations instead of
@@ -631,7 +623,7 @@ static int fast_via(struct val v, struct sipcode_via *via)
         return 0;
     out.transport = slice(p, (size_t)(q - p));
     p = q + 1;
-    if (p < e && *p == '[') { /* an IPv6 reference: its bytes, as parse_via() takes them */
+    if (p < e && *p == '[') { /* IPv6 reference: its bytes as parse_via() takes them */
         q = span(p + 1, e, V_IP);
         if (q == p + 1 || q == e || *q != ']')
             return 0;
@@ -815,10 +807,7 @@ static int fast_addr(struct val v, struct sipcode_slice *tag)
     if (*p == '"') {
         /* the first '"', '\\' or byte outside 0x20..0x7e after the quote
          * must be the closing quote */
-        const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
-        const unsigned m = odd_bytes(x) | (unsigned)_mm_movemask_epi8(_mm_or_si128(
-                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+        const unsigned m = stop_qdtext(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)));
         if (!m)
             return 0;
         q = p + 1 + __builtin_ctz(m);

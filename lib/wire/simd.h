@@ -17,6 +17,23 @@ static inline __m128i opaque(__m128i c)
     return c;
 }
 
+/* One bit per byte of v outside 0x20..0x7e: x + 0x60 as a signed byte
+ * is above -34 exactly for those (0x20..0x7e go to -128..-34). */
+static inline unsigned odd_bytes(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(
+        _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), opaque(_mm_set1_epi8(-34))));
+}
+
+/* One bit per byte of v that a quoted-string cannot pass over as it is:
+ * odd_bytes(), DQUOTE and backslash. */
+static inline unsigned stop_qdtext(__m128i v)
+{
+    return odd_bytes(v) |
+           (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+
 /* One bit per byte of v that no URI holds as it is: outside 0x21..0x7e
  * (v + 0x5f above -35 as a signed byte), '"', '<' and '>' (0x3c, 0x3e). */
 static inline unsigned stop_uri(__m128i v)
@@ -42,20 +59,13 @@ static inline const unsigned char *skip_uri16(const unsigned char *p, const unsi
     return p;
 }
 
-/* The first byte in [p, end) that a quoted-string cannot pass over as it
- * is (outside 0x20..0x7e, DQUOTE or backslash), 16 bytes at a time; once
- * fewer than 16 remain, where they start. Reads nothing at or past end. */
+/* The first byte in [p, end) that stop_qdtext() marks, 16 bytes at a
+ * time; once fewer than 16 remain, where they start. Reads nothing at or
+ * past end. */
 static inline const unsigned char *skip_qdtext16(const unsigned char *p, const unsigned char *end)
 {
     while (end - p >= 16) {
-        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        /* v + 0x60 as a signed byte is above -34 exactly outside 0x20..0x7e */
-        __m128i hit =
-            _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), opaque(_mm_set1_epi8(-34)));
-        unsigned m;
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-        m = (unsigned)_mm_movemask_epi8(hit);
+        const unsigned m = stop_qdtext(_mm_loadu_si128((const __m128i *)(const void *)p));
         if (m)
             return p + __builtin_ctz(m);
         p += 16;
