@@ -34,7 +34,7 @@ enum sipcode_err sipcode__take_quoted(struct scan *s, struct sipcode_slice *inne
     while (s->at < s->end) {
         unsigned char c;
 #ifdef SIPCODE_HAVE_SSE2
-        s->at = skip_qdtext16(s->at, s->end);
+        s->at = skip16(s->at, s->end, stop_qdtext);
         if (s->at == s->end)
             break;
 #endif

@@ -437,7 +437,7 @@ enum sipcode_err sipcode_parse_request_line(const char *buf, size_t len, unsigne
         return parse_request_line_general(buf, len, flags, out, used, diag);
     uri = ++q;
 #ifdef SIPCODE_HAVE_SSE2
-    q = skip_uri16(q, end); /* stops where uri_byte_ok() does, or short of end */
+    q = skip16(q, end, stop_uri); /* stops where uri_byte_ok() does, or short of end */
 #endif
     while (q < end && uri_byte_ok(*q))
         q++;

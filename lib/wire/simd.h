@@ -45,27 +45,15 @@ static inline unsigned stop_uri(__m128i v)
     return (unsigned)_mm_movemask_epi8(hit);
 }
 
-/* The first byte in [p, end) that stop_uri() marks, 16 bytes at a time;
- * once fewer than 16 remain, where they start (the caller goes on byte by
- * byte). Reads nothing at or past end. */
-static inline const unsigned char *skip_uri16(const unsigned char *p, const unsigned char *end)
+/* The first byte in [p, end) that stop() (one of the masks above) marks,
+ * 16 bytes at a time; once fewer than 16 remain, where they start (the
+ * caller goes on byte by byte). Reads nothing at or past end. Inlined,
+ * stop is called directly. */
+static inline const unsigned char *skip16(const unsigned char *p, const unsigned char *end,
+                                          unsigned (*stop)(__m128i))
 {
     while (end - p >= 16) {
-        const unsigned m = stop_uri(_mm_loadu_si128((const __m128i *)(const void *)p));
-        if (m)
-            return p + __builtin_ctz(m);
-        p += 16;
-    }
-    return p;
-}
-
-/* The first byte in [p, end) that stop_qdtext() marks, 16 bytes at a
- * time; once fewer than 16 remain, where they start. Reads nothing at or
- * past end. */
-static inline const unsigned char *skip_qdtext16(const unsigned char *p, const unsigned char *end)
-{
-    while (end - p >= 16) {
-        const unsigned m = stop_qdtext(_mm_loadu_si128((const __m128i *)(const void *)p));
+        const unsigned m = stop(_mm_loadu_si128((const __m128i *)(const void *)p));
         if (m)
             return p + __builtin_ctz(m);
         p += 16;
