@@ -592,9 +592,9 @@ static inline long digits_upto(const unsigned char *p, const unsigned char *e, l
 
 /* parse_via() for the usual top Via: "SIP/2.0/" transport SP host (or an
  * IPv6 reference) [":" port] and parameters "name=value" or "name" with no
- * white space, every part a run of host bytes, up to a comma or the end. Returns 1 with *via
- * set as parse_via() sets it, or 0 to leave the value to parse_via(),
- * which alone decides errors. The value is cut at its separators from
+ * white space, every part a run of host bytes, up to a comma or the end.
+ * Returns 1 with *via set as parse_via() sets it, or 0 to leave the value
+ * to parse_via(), which alone decides errors. The value is cut at its separators from
  * bit masks of 64 bytes, so each part costs a few bit operations instead of
  * a scan that must wait for the one before (parse_via() spent about 80 ns
  * a message mostly waiting so). */
@@ -1153,12 +1153,9 @@ static inline unsigned plain_stops(__m128i v)
 static const unsigned char *skip_plain(const unsigned char *p, const unsigned char *lim)
 {
 #ifdef SIPCODE_HAVE_SSE2
-    while (lim - p >= 16) {
-        const unsigned mask = plain_stops(_mm_loadu_si128((const __m128i *)(const void *)p));
-        if (mask)
-            return p + __builtin_ctz(mask);
-        p += 16;
-    }
+    p = skip16(p, lim, plain_stops);
+    if (lim - p >= 16)
+        return p;
 #endif
     while (lim - p >= 4) {
         if (!plain_byte[p[0]])
@@ -1181,6 +1178,9 @@ static const unsigned char *skip_plain(const unsigned char *p, const unsigned ch
 static inline const unsigned char *skip_visible(const unsigned char *p, const unsigned char *lim)
 {
 #ifdef SIPCODE_HAVE_SSE2
+    /* skip16(p, lim, odd_bytes) written out: through skip16() gcc 12 lays
+     * out this, the framer's hottest loop, with 0.9% more instructions for
+     * 'sipcode stats' on the benchmark capture */
     while (lim - p >= 16) {
         const unsigned mask = odd_bytes(_mm_loadu_si128((const __m128i *)(const void *)p));
         if (mask)
