@@ -277,5 +277,12 @@ int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
                             const struct sipcode_read_options *opt,
                             struct sipcode_capture_result *r, char *errbuf, size_t errlen,
                             enum sipcode_err *err);
+/* With threads, a file is read in spans of this many bytes, each framed from
+ * where its first record is guessed to start: the guess for [lo, hi) in the
+ * little-endian classic pcap file at file[0..size) (microseconds unless
+ * nano, snapshot length snap), or UINT64_MAX when there is none. */
+#define SIPCODE__PCAP_SPAN (4u << 20)
+uint64_t sipcode__pcap_guess_start(const uint8_t *file, uint64_t size, int nano, uint32_t snap,
+                                   uint64_t lo, uint64_t hi);
 
 #endif

@@ -211,26 +211,35 @@ static void count_record(struct counting *c, const struct rec *rec)
     counted(c, rec);
 }
 
-static enum rec_status read_serial(const struct reader *rd, struct counting *c, uint64_t *off)
+/* Asks for the lines from *ahead up to PREFETCH_AHEAD bytes past off, as far
+ * as m holds them: the next records' bytes load while this one is counted
+ * (the hardware's stream prefetch stops at page ends). */
+static void prefetch_ahead(const struct mapped *m, uint64_t off, uint64_t *ahead)
+{
+    uint64_t want = off + PREFETCH_AHEAD;
+    if (want > m->map_off + m->map_len)
+        want = m->map_off + m->map_len;
+    if (*ahead < off)
+        *ahead = off;
+    for (; *ahead < want; *ahead += 64)
+        __builtin_prefetch(m->map + (*ahead - m->map_off));
+}
+
+/* Counts the records from *off on that start before limit: REC_OK once
+ * *off >= limit, else why it stopped. */
+static enum rec_status read_serial(const struct reader *rd, struct counting *c, uint64_t *off,
+                                   uint64_t limit)
 {
     struct mapped m;
     struct rec rec;
-    enum rec_status rc;
+    enum rec_status rc = REC_OK;
     uint64_t ahead = 0;
     memset(&m, 0, sizeof m);
     m.fd = rd->fd;
     m.size = rd->size;
     m.page = rd->page;
-    while ((rc = next_record(rd, &m, 0, off, &rec)) == REC_OK) {
-        /* the next records' lines, asked for while this one is counted
-         * (the hardware's stream prefetch stops at page ends) */
-        uint64_t want = *off + PREFETCH_AHEAD;
-        if (want > m.map_off + m.map_len)
-            want = m.map_off + m.map_len;
-        if (ahead < *off)
-            ahead = *off;
-        for (; ahead < want; ahead += 64)
-            __builtin_prefetch(m.map + (ahead - m.map_off));
+    while (*off < limit && (rc = next_record(rd, &m, 0, off, &rec)) == REC_OK) {
+        prefetch_ahead(&m, *off, &ahead);
         count_record(c, &rec);
     }
     unmap(&m);
@@ -239,159 +248,203 @@ static enum rec_status read_serial(const struct reader *rd, struct counting *c, 
 
 /* ---- several threads ------------------------------------------------------------
  *
- * The file is cut into slots: up to SLOT_RECORDS records within one mapping
- * of at most SLOT_WINDOW bytes, framed one slot after the other by whichever
- * thread is free (one at a time). Every thread classifies the UDP datagrams
- * of framed slots, oldest first (sipcode__udp_payload, then the parse: the
- * bulk of the work, and pure). The calling thread alone counts, slot after
- * slot and record after record in file order: a classified datagram
- * through sipcode__stats_add_classified(), which counts it as
- * sipcode_stats_add_packet() would without reading its headers again (they
- * are in the other core's cache), the rest through
- * sipcode_stats_add_packet() itself. Every count is therefore made by one
- * thread in the order of the file, as without threads: the results are the
- * same, only found sooner. */
+ * The file is cut into spans of SPAN bytes; a span's records are those that
+ * start in it. Each thread takes the next span, maps it with room for its
+ * last record to run past its end, and frames and classifies its records in
+ * one pass (sipcode__udp_payload, then the parse: the bulk of the work, and
+ * pure), so that, as in the serial reader, the parse of one record hides the
+ * wait for the next one's bytes and no thread reads the bytes another
+ * brought in.
+ *
+ * Where the first record of a span starts is known for sure only once the
+ * span before is framed. The thread guesses it from the bytes (the first
+ * offset followed by a run of plausible record headers), and the counting
+ * thread checks the guess against where the span before really ended. A
+ * wrong guess (a payload can hold bytes that look like record headers)
+ * costs time, never a count: that span is framed and counted again, alone,
+ * from where it really starts. So is the rest of a span that holds more
+ * than SLOT_RECORDS records or in which framing stopped at an error (the
+ * guessing threads never word an error).
+ *
+ * The calling thread alone counts, span after span and record after record
+ * in file order: a classified datagram through
+ * sipcode__stats_add_classified(), which counts it as
+ * sipcode_stats_add_packet() would without reading its headers again, the
+ * rest through sipcode_stats_add_packet() itself. Every count is therefore
+ * made by one thread in the order of the file, as without threads: the
+ * results are the same, only found sooner. */
 
-#define SLOTS        4
-#define SLOT_RECORDS 4096u
-#define SLOT_WINDOW  (4u << 20)
-#define CHUNK        128u   /* records a thread classifies at a time */
-#define COUNT_AHEAD  4u     /* records prefetched ahead of the counting */
-#define FRAMER_AHEAD 16384u /* the framer reads only headers: it runs ahead faster */
+#define SPAN         SIPCODE__PCAP_SPAN
+#define SLOT_RECORDS 16384u        /* a span's records when they average 256 bytes or more */
+#define COUNT_AHEAD  4u            /* records prefetched ahead of the counting */
+#define GUESS_RUN    8u            /* record headers in a row that make a guess */
+#define GUESS_SECS   (366 * 86400) /* how far from the first record's time */
+#define NO_START     UINT64_MAX
 
-enum slot_state { SLOT_FREE, SLOT_READY };
+enum slot_state { SLOT_FREE, SLOT_TAKEN, SLOT_READY };
 
 struct slot {
     struct mapped m;
+    uint64_t span;      /* its index */
+    uint64_t lo, hi;    /* records starting in [lo, hi) */
+    uint64_t start;     /* the first record, as guessed; NO_START: none found */
+    uint64_t next;      /* the offset after the last record framed */
+    enum rec_status rc; /* why framing stopped before hi (REC_OK: hi reached, or full) */
+    size_t n;
     struct rec recs[SLOT_RECORDS];
     struct pre_parsed pre[SLOT_RECORDS];
-    size_t n;
-    enum slot_state state; /* the rest under pool.mu */
-    size_t chunks, next_chunk, done_chunks;
-    uint64_t seq; /* order of framing */
+    enum slot_state state; /* under pool.mu */
 };
 
 struct pool {
     pthread_mutex_t mu;
-    pthread_cond_t cv; /* any change below */
+    pthread_cond_t cv; /* any change of state below */
     struct slot *slots;
-    size_t fill_idx;  /* the slot framed next */
-    int framing, eof; /* a thread frames; no more to frame */
+    size_t nslots;
+    uint64_t next_span, spans; /* the span taken next; how many there are */
     int stop;
-    uint64_t seq;
-    /* the framer's, one at a time: */
-    const struct reader *rd;
-    uint64_t off;
-    enum rec_status rc; /* why framing stopped */
-    int io_errno;
     /* read only: */
+    struct reader rd;  /* without errbuf: framing ahead never words an error */
+    uint64_t first;    /* where the first span's records start */
+    int64_t first_sec; /* the time of the first record */
     const struct sipcode_stats *st;
 };
 
-static void classify_chunk(const struct pool *pl, struct slot *s, size_t chunk,
-                           struct sipcode_header *hdrs)
+/* The first offset in [lo, hi) where m holds GUESS_RUN plausible record
+ * headers in a row, each right after the one before (fewer when the file
+ * or the mapping ends after them), else NO_START. Plausible: a time within
+ * GUESS_SECS of ref_sec (the file's first record's), a fraction below one
+ * second, and a length captured that no snapshot cut, nor the length on
+ * the wire exceeds. Without the time, the fields 4 bytes on from a run of
+ * records (a fraction, a length, a length, the data) look like one too.
+ * The record that runs over lo ends within a record's greatest length of
+ * it: no further need be looked at. A guess: the counting thread checks
+ * it. */
+static uint64_t guess_start(const struct reader *rd, const struct mapped *m, int64_t ref_sec,
+                            uint64_t lo, uint64_t hi)
 {
-    size_t i, end = (chunk + 1) * CHUNK < s->n ? (chunk + 1) * CHUNK : s->n;
-    for (i = chunk * CHUNK; i < end; i++) {
-        struct pre_parsed *pre = &s->pre[i];
-        const struct rec *rec = &s->recs[i];
-        struct sipcode_message m;
-        const uint8_t *payload;
-        size_t len;
-        pre->payload = NULL;
-        if (!sipcode__udp_payload(pl->st, rec->data, rec->take, pl->rd->linktype, &payload, &len))
-            continue;
-        pre->kind = sipcode__stats_classify(payload, len, pl->st->cfg.wire_flags, hdrs, &m);
-        if (pre->kind == DGRAM_MESSAGE && !sipcode__stats_summarize(&m, &pre->sum))
-            continue; /* needs the message later: parsed again in its turn */
-        pre->sum.m = NULL;
-        pre->len = len;
-        pre->payload = payload;
+    uint32_t frac_limit = rd->nano ? 1000000000u : 1000000u;
+    uint64_t o;
+    if (hi > lo + RECORD_HEADER + MAX_SNAPLEN + 1)
+        hi = lo + RECORD_HEADER + MAX_SNAPLEN + 1;
+    for (o = lo; o < hi; o++) {
+        uint64_t at = o;
+        unsigned k;
+        for (k = 0; k < GUESS_RUN && at < rd->size; k++) {
+            const uint8_t *h = inside(m, at, RECORD_HEADER);
+            int64_t sec;
+            uint32_t caplen, wire;
+            if (!h)
+                break;
+            sec = (int32_t)get32(h, rd->swapped);
+            caplen = get32(h + 8, rd->swapped);
+            wire = get32(h + 12, rd->swapped);
+            if (sec - ref_sec > GUESS_SECS || ref_sec - sec > GUESS_SECS ||
+                get32(h + 4, rd->swapped) >= frac_limit || caplen > rd->snap || wire == 0 ||
+                caplen > wire || rd->size - at - RECORD_HEADER < caplen)
+                break;
+            at += RECORD_HEADER + caplen;
+        }
+        if (k == GUESS_RUN || at == rd->size || (k > 0 && !inside(m, at, RECORD_HEADER)))
+            return o;
     }
+    return NO_START;
 }
 
-/* Maps a window at pl->off and frames the records it holds into s. */
-static void fill(struct pool *pl, struct slot *s)
+/* The time of the record at off, as guess_start() takes it (0 if none). */
+static int64_t record_sec(const struct reader *rd, const uint8_t *h, uint64_t off)
 {
-    const struct reader *rd = pl->rd;
+    return off + RECORD_HEADER <= rd->size ? (int32_t)get32(h, rd->swapped) : 0;
+}
+
+uint64_t sipcode__pcap_guess_start(const uint8_t *file, uint64_t size, int nano, uint32_t snap,
+                                   uint64_t lo, uint64_t hi)
+{
+    struct reader rd;
+    struct mapped m;
+    memset(&rd, 0, sizeof rd);
+    memset(&m, 0, sizeof m);
+    rd.size = size;
+    rd.nano = nano;
+    rd.snap = snap;
+    m.map = file;
+    m.map_len = (size_t)size;
+    return guess_start(&rd, &m, record_sec(&rd, file + 24, 24), lo, hi);
+}
+
+static void classify_record(const struct pool *pl, const struct rec *rec, struct pre_parsed *pre,
+                            struct sipcode_header *hdrs)
+{
+    struct sipcode_message m;
+    const uint8_t *payload;
+    size_t len;
+    pre->payload = NULL;
+    if (!sipcode__udp_payload(pl->st, rec->data, rec->take, pl->rd.linktype, &payload, &len))
+        return;
+    pre->kind = sipcode__stats_classify(payload, len, pl->st->cfg.wire_flags, hdrs, &m);
+    if (pre->kind == DGRAM_MESSAGE && !sipcode__stats_summarize(&m, &pre->sum))
+        return; /* needs the message later: parsed again in its turn */
+    pre->sum.m = NULL;
+    pre->len = len;
+    pre->payload = payload;
+}
+
+/* Maps span s->span, guesses where its first record starts, then frames
+ * and classifies its records. */
+static void fill(const struct pool *pl, struct slot *s, struct sipcode_header *hdrs)
+{
+    const struct reader *rd = &pl->rd;
+    uint64_t from = s->span * SPAN, off, ahead = 0;
+    uint64_t room = (uint64_t)SPAN + RECORD_HEADER + rd->snap; /* the last record runs past */
     enum rec_status rc = REC_OK;
-    uint64_t start = pl->off - pl->off % rd->page;
-    size_t ahead;
     void *p;
+    s->lo = s->span ? from : pl->first;
+    s->hi = from + SPAN;
     s->n = 0;
-    s->m.map_off = start;
-    s->m.map_len = rd->size - start < SLOT_WINDOW ? (size_t)(rd->size - start) : SLOT_WINDOW;
-    p = s->m.map_len
-            ? mmap(NULL, s->m.map_len, PROT_READ, MAP_PRIVATE, rd->fd, (off_t)start)
-            : MAP_FAILED;
-    if (p == MAP_FAILED) {
-        pl->io_errno = errno;
+    s->start = NO_START;
+    s->m.map_off = from;
+    s->m.map_len = (size_t)(rd->size - from < room ? rd->size - from : room);
+    p = mmap(NULL, s->m.map_len, PROT_READ, MAP_PRIVATE, rd->fd, (off_t)from);
+    if (p == MAP_FAILED) { /* the counting thread reads it alone, and words why */
         s->m.map = NULL;
         s->m.map_len = 0;
-        pl->rc = pl->off >= rd->size ? REC_END : REC_IO;
         return;
     }
     s->m.map = p;
     madvise(p, s->m.map_len, MADV_SEQUENTIAL);
-    ahead = 0;
-    while (s->n < SLOT_RECORDS) {
-        /* Only the record headers are read here, a cache miss each unless
-         * the lines ahead are asked for (the classifying threads need
-         * them all anyway). */
-        size_t at = (size_t)(pl->off - start);
-        if (ahead < at)
-            ahead = at;
-        while (ahead < at + FRAMER_AHEAD && ahead < s->m.map_len) {
-            __builtin_prefetch(s->m.map + ahead);
-            ahead += 64;
-        }
-        rc = next_record(rd, &s->m, 1, &pl->off, &s->recs[s->n]);
+    off = s->span ? guess_start(rd, &s->m, pl->first_sec, s->lo, s->hi) : s->lo;
+    if (off == NO_START)
+        return;
+    s->start = off;
+    while (off < s->hi && s->n < SLOT_RECORDS) {
+        rc = next_record(rd, &s->m, 1, &off, &s->recs[s->n]);
         if (rc != REC_OK)
             break;
+        prefetch_ahead(&s->m, off, &ahead);
+        classify_record(pl, &s->recs[s->n], &s->pre[s->n], hdrs);
         s->n++;
     }
-    if (rc == REC_LATER) { /* a record always fits a fresh window */
-        pl->io_errno = EIO;
-        rc = s->n ? REC_OK : REC_IO;
-    }
-    pl->rc = rc;
+    s->next = off;
+    s->rc = rc;
 }
 
-/* One step of work other than counting, with pl->mu held (released while
- * working): framing the next slot, else classifying the oldest chunk.
- * 0 when there is none. */
-static int help(struct pool *pl, struct sipcode_header *hdrs)
+/* Takes the next span and fills its slot, with pl->mu held (released while
+ * working). 0 when there is none to take now. */
+static int take_span(struct pool *pl, struct sipcode_header *hdrs)
 {
-    struct slot *s = &pl->slots[pl->fill_idx], *best = NULL;
-    size_t i, chunk;
-    if (!pl->framing && !pl->eof && s->state == SLOT_FREE) {
-        pl->framing = 1;
-        pthread_mutex_unlock(&pl->mu);
-        fill(pl, s);
-        pthread_mutex_lock(&pl->mu);
-        s->chunks = (s->n + CHUNK - 1) / CHUNK;
-        s->next_chunk = s->done_chunks = 0;
-        s->seq = ++pl->seq;
-        s->state = SLOT_READY;
-        pl->fill_idx = (pl->fill_idx + 1) % SLOTS;
-        pl->eof = pl->rc != REC_OK;
-        pl->framing = 0;
-        pthread_cond_broadcast(&pl->cv);
-        return 1;
-    }
-    for (i = 0; i < SLOTS; i++) {
-        struct slot *t = &pl->slots[i];
-        if (t->state == SLOT_READY && t->next_chunk < t->chunks && (!best || t->seq < best->seq))
-            best = t;
-    }
-    if (!best)
+    struct slot *s;
+    if (pl->stop || pl->next_span == pl->spans)
         return 0;
-    chunk = best->next_chunk++;
+    s = &pl->slots[pl->next_span % pl->nslots];
+    if (s->state != SLOT_FREE)
+        return 0;
+    s->state = SLOT_TAKEN;
+    s->span = pl->next_span++;
     pthread_mutex_unlock(&pl->mu);
-    classify_chunk(pl, best, chunk, hdrs);
+    fill(pl, s, hdrs);
     pthread_mutex_lock(&pl->mu);
-    if (++best->done_chunks == best->chunks)
-        pthread_cond_broadcast(&pl->cv);
+    s->state = SLOT_READY;
+    pthread_cond_broadcast(&pl->cv);
     return 1;
 }
 
@@ -401,11 +454,48 @@ static void *worker(void *arg)
     struct sipcode_header *hdrs = malloc(MSG_HEADERS * sizeof *hdrs);
     pthread_mutex_lock(&pl->mu);
     while (hdrs && !pl->stop)
-        if (!help(pl, hdrs))
+        if (!take_span(pl, hdrs))
             pthread_cond_wait(&pl->cv, &pl->mu);
     pthread_mutex_unlock(&pl->mu);
     free(hdrs);
     return NULL;
+}
+
+/* Counts the records of span s from *off, where the span before ended: those
+ * framed ahead when the guess was right, then, alone, whatever framing
+ * ahead left (all of the span when the guess was wrong). */
+static enum rec_status count_span(const struct reader *rd, struct counting *c, struct slot *s,
+                                  uint64_t *off)
+{
+    size_t k;
+    if (s->start != *off)
+        return read_serial(rd, c, off, s->hi);
+    for (k = 0; k < s->n; k++) {
+        if (k + COUNT_AHEAD < s->n) {
+            /* another thread touched these last: ask for what counting
+             * reads a few records ahead (the method name of a classified
+             * message, else the frame's headers) */
+            const struct pre_parsed *next = &s->pre[k + COUNT_AHEAD];
+            const struct rec *r = &s->recs[k + COUNT_AHEAD];
+            if (!next->payload) {
+                __builtin_prefetch(r->data);
+                if (r->take > 64)
+                    __builtin_prefetch(r->data + 64);
+            } else if (next->kind == DGRAM_MESSAGE) {
+                __builtin_prefetch(next->sum.method.ptr);
+            }
+        }
+        if (s->pre[k].payload) {
+            sipcode__stats_add_classified(c->st, &s->pre[k], s->recs[k].ts);
+            counted(c, &s->recs[k]);
+        } else {
+            count_record(c, &s->recs[k]);
+        }
+    }
+    *off = s->next;
+    if (s->rc == REC_OK && *off >= s->hi)
+        return REC_OK;
+    return read_serial(rd, c, off, s->hi); /* full, or an error to word */
 }
 
 static enum rec_status read_threads(const struct reader *rd, struct counting *c, uint64_t *off,
@@ -415,17 +505,28 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
     pthread_t tid[SIPCODE_MAX_THREADS];
     struct sipcode_header *hdrs = malloc(MSG_HEADERS * sizeof *hdrs);
     unsigned workers = 0, i;
-    size_t head = 0;
+    enum rec_status rc = REC_OK;
+    uint64_t span;
+    int io_errno = 0;
     memset(&pl, 0, sizeof pl);
-    pl.slots = calloc(SLOTS, sizeof *pl.slots);
+    pl.nslots = (size_t)threads + 2; /* every thread busy, one counted, one ready */
+    pl.slots = calloc(pl.nslots, sizeof *pl.slots);
     if (!pl.slots || !hdrs) {
         free(pl.slots);
         free(hdrs);
-        return read_serial(rd, c, off);
+        return read_serial(rd, c, off, UINT64_MAX);
     }
-    pl.rd = rd;
+    pl.rd = *rd;
+    pl.rd.errbuf = NULL;
+    pl.rd.errlen = 0;
+    pl.first = *off;
+    {
+        uint8_t h[RECORD_HEADER];
+        if (pread(rd->fd, h, sizeof h, (off_t)*off) == (ssize_t)sizeof h)
+            pl.first_sec = record_sec(rd, h, *off);
+    }
+    pl.spans = (rd->size + SPAN - 1) / SPAN;
     pl.st = c->st;
-    pl.off = *off;
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cv, NULL);
     for (i = 0; i + 1 < threads && i + 1 < SIPCODE_MAX_THREADS; i++)
@@ -433,68 +534,32 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
             workers++;
 
     pthread_mutex_lock(&pl.mu);
-    for (;;) {
-        struct slot *s = &pl.slots[head];
-        size_t k;
-        if (s->state != SLOT_READY) {
-            /* slots are framed and counted in the same order: when the
-             * next is not framed and no more will be, all are counted */
-            if (pl.eof && !pl.framing)
-                break;
-            if (!help(&pl, hdrs))
+    for (span = 0; span < pl.spans && rc == REC_OK; span++) {
+        struct slot *s = &pl.slots[span % pl.nslots];
+        while (s->state != SLOT_READY || s->span != span)
+            if (!take_span(&pl, hdrs)) /* frame rather than wait */
                 pthread_cond_wait(&pl.cv, &pl.mu);
-            continue;
-        }
-        while (s->next_chunk < s->chunks) { /* classify rather than wait */
-            size_t chunk = s->next_chunk++;
-            pthread_mutex_unlock(&pl.mu);
-            classify_chunk(&pl, s, chunk, hdrs);
-            pthread_mutex_lock(&pl.mu);
-            s->done_chunks++;
-        }
-        while (s->done_chunks < s->chunks)
-            pthread_cond_wait(&pl.cv, &pl.mu);
         pthread_mutex_unlock(&pl.mu);
-        for (k = 0; k < s->n; k++) {
-            if (k + COUNT_AHEAD < s->n) {
-                /* another thread touched these last: ask for what counting
-                 * reads a few records ahead (the method name of a
-                 * classified message, else the frame's headers) */
-                const struct pre_parsed *next = &s->pre[k + COUNT_AHEAD];
-                const struct rec *r = &s->recs[k + COUNT_AHEAD];
-                if (!next->payload) {
-                    __builtin_prefetch(r->data);
-                    if (r->take > 64)
-                        __builtin_prefetch(r->data + 64);
-                } else if (next->kind == DGRAM_MESSAGE) {
-                    __builtin_prefetch(next->sum.method.ptr);
-                }
-            }
-            if (s->pre[k].payload) {
-                sipcode__stats_add_classified(c->st, &s->pre[k], s->recs[k].ts);
-                counted(c, &s->recs[k]);
-            } else {
-                count_record(c, &s->recs[k]);
-            }
-        }
+        rc = count_span(rd, c, s, off);
+        io_errno = errno; /* for REC_IO, before the calls below change it */
         unmap(&s->m);
         pthread_mutex_lock(&pl.mu);
         s->state = SLOT_FREE;
         pthread_cond_broadcast(&pl.cv);
-        head = (head + 1) % SLOTS;
     }
     pl.stop = 1;
     pthread_cond_broadcast(&pl.cv);
     pthread_mutex_unlock(&pl.mu);
     for (i = 0; i < workers; i++)
         pthread_join(tid[i], NULL);
+    for (i = 0; i < pl.nslots; i++) /* filled, never counted: stopped early */
+        unmap(&pl.slots[i].m);
     pthread_cond_destroy(&pl.cv);
     pthread_mutex_destroy(&pl.mu);
     free(pl.slots);
     free(hdrs);
-    *off = pl.off;
-    errno = pl.io_errno;
-    return pl.rc;
+    errno = io_errno;
+    return rc == REC_OK ? REC_END : rc;
 }
 
 int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
@@ -543,7 +608,7 @@ int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
         rd.snap = MAX_SNAPLEN;
     rd.size = (uint64_t)sb.st_size;
     rd.page = (size_t)sysconf(_SC_PAGESIZE);
-    if (rd.page == 0 || rd.page > SLOT_WINDOW / 4)
+    if (rd.page == 0 || rd.page > SPAN / 4)
         goto not_mine;
     rd.linktype = (int)linktype;
     rd.errbuf = errbuf;
@@ -559,7 +624,7 @@ int sipcode__pcap_file_read(struct sipcode_stats *st, const char *path,
     if (threads > 1)
         rc = read_threads(&rd, &c, &off, threads);
     else
-        rc = read_serial(&rd, &c, &off);
+        rc = read_serial(&rd, &c, &off, UINT64_MAX);
     sipcode__stats_flush(st);
     st->defer = 0;
     if (rc == REC_IO && errbuf && errlen)

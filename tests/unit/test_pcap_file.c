@@ -413,8 +413,8 @@ static void across_windows(void)
                (uint32_t)(n + i % 700), (uint32_t)(n + i % 700));
         i++;
     }
-    /* cut short beyond the first ring of the threaded reader (4 slots of
-     * 4096 records): on a record boundary, in a record header, in a
+    /* cut short in the third and later spans of the threaded reader (each
+     * 4 MiB): on a record boundary, in a record header, in a
      * record's data; all three readers must agree */
     {
         size_t cuts[3], k;
@@ -482,10 +482,124 @@ static void across_windows(void)
     dir[0] = '\0';
 }
 
+/* SIP frames of varied sizes from b->len until b->len reaches until; returns
+ * how many. */
+static size_t sip_records(struct buf *b, const struct format *f, size_t until, size_t first)
+{
+    uint8_t fr[2048];
+    size_t i, n;
+    for (i = first; b->len < until; i++) {
+        n = sip_frame(fr, f->linktype, messages[i % 4]);
+        memset(fr + n, 0, i % 300);
+        record(b, f, 1700000000u + (uint32_t)(i / 1000), (uint32_t)(i % 1000) * 1000u, fr,
+               (uint32_t)(n + i % 300), (uint32_t)(n + i % 300));
+    }
+    return i - first;
+}
+
+/* With threads, each span of the file is framed from a guessed start, and
+ * the counting thread checks the guess: a wrong guess, a span of more
+ * records than a slot holds, a span with no guess at all and an error met
+ * while framing ahead must all give what one thread and libpcap give. */
+static void spans_guessed(void)
+{
+    static const struct format f = {0, 0, 0, SIPCODE_LINKTYPE_EN10MB, 65535};
+    const uint64_t span = SIPCODE__PCAP_SPAN;
+    char path[128];
+    struct buf b = {NULL, 0, 0};
+    uint8_t fr[4096];
+    size_t n, k, after_fake, at_span2, damaged;
+    struct outcome one, two;
+    if (!make_dir())
+        return;
+    snprintf(path, sizeof path, "%s/spans.pcap", dir);
+
+    /* a record whose bytes, from the second span's first byte on, are a
+     * run of record headers: the guess for that span is wrong */
+    file_header(&b, &f);
+    sip_records(&b, &f, span - 1000, 0);
+    memset(fr, 0x5a, sizeof fr);
+    n = span - b.len - 16; /* the record's data reaches the span from here */
+    for (k = 0; k < 12; k++) {
+        uint8_t *h = fr + n + k * 20;
+        uint32_t v[4] = {1700000000u, 0, 4, 4};
+        size_t j;
+        for (j = 0; j < 16; j++)
+            h[j] = (uint8_t)(v[j / 4] >> (8 * (j % 4)));
+    }
+    record(&b, &f, 1700000100u, 0, fr, 3000, 3000);
+    after_fake = b.len;
+    for (k = 0; b.len < 2 * span; k++)
+        sip_records(&b, &f, b.len + 1, k); /* one record at a time */
+    at_span2 = b.len;
+    sip_records(&b, &f, 2 * span + 600000, 3);
+    CHECK(after_fake > span);
+    CHECK_INT(sipcode__pcap_guess_start(b.p, b.len, 0, f.snaplen, span, 2 * span), span);
+    CHECK_INT(sipcode__pcap_guess_start(b.p, b.len, 0, f.snaplen, after_fake - 30, 2 * span),
+              after_fake);
+    CHECK_INT(sipcode__pcap_guess_start(b.p, b.len, 0, f.snaplen, 2 * span, 3 * span), at_span2);
+    write_file(path, b.p, b.len);
+    same_both_ways(path, "a wrong guess", b.len);
+    read_with(1, path, &one);
+    read_with(2, path, &two);
+    CHECK(same_outcome(&one, &two));
+    CHECK(one.c.sip_messages > 9000);
+
+    /* an error while framing ahead, in a span after the first: counted up
+     * to it, then libpcap's error text */
+    damaged = at_span2 + 5000;
+    for (k = 24; k < damaged;) /* the record header at or after damaged */
+        k += 16 +
+             (size_t)(b.p[k + 8] | b.p[k + 9] << 8 | b.p[k + 10] << 16 | (size_t)b.p[k + 11] << 24);
+    b.p[k + 10] = 0x10; /* caplen past 1 MB */
+    write_file(path, b.p, b.len);
+    same_both_ways(path, "damaged in the third span", k);
+    read_with(2, path, &two);
+    CHECK_INT(two.err, SIPCODE_EIO);
+    CHECK(two.res.truncated);
+    CHECK(strstr(two.errbuf, "invalid packet capture length") != NULL);
+
+    /* short records: far more in a span than a slot holds */
+    b.len = 0;
+    file_header(&b, &f);
+    for (k = 0; b.len < 2 * span + 100000; k++) {
+        n = sip_frame(fr, f.linktype, k % 50 ? "\r\n\r\n" : messages[k % 4]);
+        record(&b, &f, 1700000000u + (uint32_t)(k / 100000), (uint32_t)(k % 100000) * 10u, fr,
+               (uint32_t)n, (uint32_t)n);
+    }
+    CHECK(k > 100000);
+    write_file(path, b.p, b.len);
+    same_both_ways(path, "short records", b.len);
+    read_with(1, path, &one);
+    read_with(2, path, &two);
+    CHECK(same_outcome(&one, &two));
+    CHECK_INT(one.c.keepalives, k - (k + 49) / 50);
+
+    /* no record has a plausible header (each claims fewer bytes on the
+     * wire than were captured): no span has a guess */
+    for (k = 24; k + 16 <= b.len;) {
+        size_t caplen = b.p[k + 8] | (size_t)b.p[k + 9] << 8;
+        b.p[k + 12] = (uint8_t)(caplen - 1);
+        b.p[k + 13] = (uint8_t)((caplen - 1) >> 8);
+        k += 16 + caplen;
+    }
+    CHECK_INT(sipcode__pcap_guess_start(b.p, b.len, 0, f.snaplen, span, 2 * span), UINT64_MAX);
+    write_file(path, b.p, b.len);
+    same_both_ways(path, "no guess", b.len);
+    read_with(2, path, &two);
+    CHECK_INT(two.c.keepalives, one.c.keepalives);
+    CHECK_INT(two.res.records, one.res.records);
+    free(b.p);
+    unlink(path);
+    rmdir(dir);
+    dir[0] = '\0';
+}
+
 static const struct test_case pcap_file_tests[] = {
     {"pcap_file_every_format_every_cut", every_format_every_cut},
     {"pcap_file_left_to_libpcap_and_damaged", left_to_libpcap_and_damaged},
     {"pcap_file_across_windows", across_windows},
+    {"pcap_file_spans_guessed", spans_guessed},
     {NULL, NULL},
 };
 
