@@ -32,6 +32,7 @@ struct seen_table {
     uint64_t *first_ts; /* per slot, when asked for: the time it was added */
     size_t mask;        /* buckets - 1 */
     uint32_t clock;     /* counts uses: the least recently used way goes */
+    size_t bucket_bytes, ts_bytes; /* as mapped */
 };
 
 /* A table for about max keys (4 * max slots, a power of two); with_times

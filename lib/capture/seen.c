@@ -8,7 +8,7 @@
  * full, a scan of the whole table each time, and cost a cache miss for the
  * key and another for its entry). */
 #define _DEFAULT_SOURCE /* madvise */
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -16,26 +16,42 @@
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* Zeroed memory for a table. Lookups land anywhere in it, so one large
- * enough goes on 2 MiB pages where the system offers them: with 4 KiB
- * pages nearly every lookup also missed the TLB. */
-static void *table_alloc(size_t size)
+/* Zeroed memory for a table, *size bytes (rounded up), straight from the
+ * kernel: its pages are zeroed as they are first used, so a small capture
+ * never pays for a large table (touching all of it first cost 30 ms on a
+ * virtual machine). Lookups land anywhere in it, so one large enough goes
+ * on 2 MiB pages where the system offers them: with 4 KiB pages nearly
+ * every lookup also missed the TLB. */
+static void *table_alloc(size_t *size)
 {
-    size_t align = 64;
-    void *p;
-    if (size >= HUGE_PAGE) {
+    size_t len = *size, align = 0;
+    uint8_t *p;
+    if (len >= HUGE_PAGE) {
         align = HUGE_PAGE;
-        size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        len = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     }
-    p = aligned_alloc(align, size);
-    if (!p)
+    p = mmap(NULL, len + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
         return NULL;
+    if (align) { /* keep the aligned part of the larger mapping */
+        size_t head = (align - (uintptr_t)p % align) % align;
+        if (head)
+            munmap(p, head);
+        if (align - head)
+            munmap(p + head + len, align - head);
+        p += head;
 #ifdef MADV_HUGEPAGE
-    if (align == HUGE_PAGE)
-        madvise(p, size, MADV_HUGEPAGE); /* a hint: failing is harmless */
+        madvise(p, len, MADV_HUGEPAGE); /* a hint: failing is harmless */
 #endif
-    memset(p, 0, size);
+    }
+    *size = len;
     return p;
+}
+
+static void table_free(void *p, size_t size)
+{
+    if (p)
+        munmap(p, size);
 }
 
 int sipcode__seen_init(struct seen_table *t, size_t max, int with_times)
@@ -47,9 +63,12 @@ int sipcode__seen_init(struct seen_table *t, size_t max, int with_times)
     while (slots < max * 4 && slots < ((size_t)1 << 40))
         slots *= 2;
     memset(t, 0, sizeof *t);
-    t->buckets = table_alloc(slots / SEEN_WAYS * sizeof *t->buckets);
-    if (with_times)
-        t->first_ts = table_alloc(slots * sizeof *t->first_ts);
+    t->bucket_bytes = slots / SEEN_WAYS * sizeof *t->buckets;
+    t->buckets = table_alloc(&t->bucket_bytes);
+    if (with_times) {
+        t->ts_bytes = slots * sizeof *t->first_ts;
+        t->first_ts = table_alloc(&t->ts_bytes);
+    }
     t->mask = slots / SEEN_WAYS - 1;
     if (!t->buckets || (with_times && !t->first_ts)) {
         sipcode__seen_free(t);
@@ -60,15 +79,18 @@ int sipcode__seen_init(struct seen_table *t, size_t max, int with_times)
 
 void sipcode__seen_free(struct seen_table *t)
 {
-    free(t->buckets);
-    free(t->first_ts);
+    table_free(t->buckets, t->bucket_bytes);
+    table_free(t->first_ts, t->ts_bytes);
     t->buckets = NULL;
     t->first_ts = NULL;
 }
 
 void sipcode__seen_clear(struct seen_table *t)
 {
-    memset(t->buckets, 0, (t->mask + 1) * sizeof *t->buckets);
+    /* the kernel's zero pages come back on the next use: no need to write
+     * pages that may never be read again */
+    if (madvise(t->buckets, t->bucket_bytes, MADV_DONTNEED) != 0)
+        memset(t->buckets, 0, (t->mask + 1) * sizeof *t->buckets);
     t->clock = 0;
 }
 
