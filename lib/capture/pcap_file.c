@@ -509,6 +509,8 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
     uint64_t span;
     int io_errno = 0;
     memset(&pl, 0, sizeof pl);
+    if (threads > SIPCODE_MAX_THREADS)
+        threads = SIPCODE_MAX_THREADS;
     pl.nslots = (size_t)threads + 2; /* every thread busy, one counted, one ready */
     pl.slots = calloc(pl.nslots, sizeof *pl.slots);
     if (!pl.slots || !hdrs) {
@@ -529,7 +531,7 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
     pl.st = c->st;
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cv, NULL);
-    for (i = 0; i + 1 < threads && i + 1 < SIPCODE_MAX_THREADS; i++)
+    for (i = 0; i + 1 < threads; i++)
         if (pthread_create(&tid[workers], NULL, worker, &pl) == 0)
             workers++;
 
