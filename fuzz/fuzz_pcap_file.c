@@ -6,7 +6,8 @@
  * is read past the file (ASan) and everything is freed. The file is a
  * classic pcap header followed by the input, so most inputs reach the
  * record reader: the first input byte picks byte order, time-stamp unit,
- * link type and snaplen; the rest are the records. */
+ * link type and snaplen; the rest are the records. The input also goes,
+ * as it is, to the threaded reader's guess of where records start. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,9 @@ enum sipcode_err sipcode__read_libpcap(struct sipcode_stats *st, const char *pat
                                        const struct sipcode_read_options *opt,
                                        struct sipcode_capture_result *res, char *errbuf,
                                        size_t errlen);
+
+uint64_t sipcode__pcap_guess_start(const uint8_t *file, uint64_t size, int nano, uint32_t snap,
+                                   uint64_t lo, uint64_t hi);
 
 struct outcome {
     enum sipcode_err err;
@@ -73,6 +77,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int big;
     if (size < 1)
         return 0;
+    {
+        /* the threaded reader's guess of where a span's first record
+         * starts, on the input as a file: in [lo, hi) or none, reading
+         * nothing outside it (the readers below take spans of 4 MiB, more
+         * than any input: they guess for none) */
+        uint64_t lo = data[0] % size, hi = size - lo / 2, g;
+        g = sipcode__pcap_guess_start(data, size, data[0] & 2, snaplens[(data[0] >> 2) & 7], lo,
+                                      hi);
+        if (g != UINT64_MAX && (g < lo || g >= hi))
+            __builtin_trap();
+    }
     big = data[0] & 1;
     le32(hdr, data[0] & 2 ? 0xa1b23c4du : 0xa1b2c3d4u, big);
     hdr[big ? 1 : 0] = 2, hdr[big ? 0 : 1] = 0; /* version major 2 */

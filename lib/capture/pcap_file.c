@@ -351,10 +351,11 @@ static uint64_t guess_start(const struct reader *rd, const struct mapped *m, int
     return NO_START;
 }
 
-/* The time of the record at off, as guess_start() takes it (0 if none). */
-static int64_t record_sec(const struct reader *rd, const uint8_t *h, uint64_t off)
+/* The time of the record whose header is at h, as guess_start() takes it
+ * (0 without one). */
+static int64_t record_sec(const struct reader *rd, const uint8_t *h)
 {
-    return off + RECORD_HEADER <= rd->size ? (int32_t)get32(h, rd->swapped) : 0;
+    return h ? (int32_t)get32(h, rd->swapped) : 0;
 }
 
 uint64_t sipcode__pcap_guess_start(const uint8_t *file, uint64_t size, int nano, uint32_t snap,
@@ -369,7 +370,8 @@ uint64_t sipcode__pcap_guess_start(const uint8_t *file, uint64_t size, int nano,
     rd.snap = snap;
     m.map = file;
     m.map_len = (size_t)size;
-    return guess_start(&rd, &m, record_sec(&rd, file + 24, 24), lo, hi);
+    return guess_start(&rd, &m, record_sec(&rd, inside(&m, FILE_HEADER, RECORD_HEADER)), lo,
+                       hi);
 }
 
 static void classify_record(const struct pool *pl, const struct rec *rec, struct pre_parsed *pre,
@@ -525,7 +527,7 @@ static enum rec_status read_threads(const struct reader *rd, struct counting *c,
     {
         uint8_t h[RECORD_HEADER];
         if (pread(rd->fd, h, sizeof h, (off_t)*off) == (ssize_t)sizeof h)
-            pl.first_sec = record_sec(rd, h, *off);
+            pl.first_sec = record_sec(rd, h);
     }
     pl.spans = (rd->size + SPAN - 1) / SPAN;
     pl.st = c->st;
