@@ -370,8 +370,7 @@ uint64_t sipcode__pcap_guess_start(const uint8_t *file, uint64_t size, int nano,
     rd.snap = snap;
     m.map = file;
     m.map_len = (size_t)size;
-    return guess_start(&rd, &m, record_sec(&rd, inside(&m, FILE_HEADER, RECORD_HEADER)), lo,
-                       hi);
+    return guess_start(&rd, &m, record_sec(&rd, inside(&m, FILE_HEADER, RECORD_HEADER)), lo, hi);
 }
 
 static void classify_record(const struct pool *pl, const struct rec *rec, struct pre_parsed *pre,
