@@ -116,6 +116,7 @@ struct msg_summary {
     int is_request;
     int code;                    /* a response's */
     struct sipcode_slice method; /* the request's method, or a response's CSeq method */
+    uint64_t method_word;        /* its first bytes, as stats.c's method table keeps them */
     uint64_t key;                /* the request's transaction, or the response */
     uint64_t txn_key;            /* the transaction */
     size_t reason_count;         /* Reason header fields counted (when they count) */

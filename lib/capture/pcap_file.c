@@ -472,19 +472,14 @@ static enum rec_status count_span(const struct reader *rd, struct counting *c, s
     if (s->start != *off)
         return read_serial(rd, c, off, s->hi);
     for (k = 0; k < s->n; k++) {
-        if (k + COUNT_AHEAD < s->n) {
-            /* another thread touched these last: ask for what counting
-             * reads a few records ahead (the method name of a classified
-             * message, else the frame's headers) */
-            const struct pre_parsed *next = &s->pre[k + COUNT_AHEAD];
+        if (k + COUNT_AHEAD < s->n && !s->pre[k + COUNT_AHEAD].payload) {
+            /* another thread touched it last: ask for the headers of a frame
+             * counted from its bytes a few records ahead (a classified one
+             * is counted from its summary alone) */
             const struct rec *r = &s->recs[k + COUNT_AHEAD];
-            if (!next->payload) {
-                __builtin_prefetch(r->data);
-                if (r->take > 64)
-                    __builtin_prefetch(r->data + 64);
-            } else if (next->kind == DGRAM_MESSAGE) {
-                __builtin_prefetch(next->sum.method.ptr);
-            }
+            __builtin_prefetch(r->data);
+            if (r->take > 64)
+                __builtin_prefetch(r->data + 64);
         }
         if (s->pre[k].payload) {
             sipcode__stats_add_classified(c->st, &s->pre[k], s->recs[k].ts);

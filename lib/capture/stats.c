@@ -152,10 +152,12 @@ static uint64_t name_word(const uint8_t *p, size_t len)
     return 0;
 }
 
-static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name, int add)
+/* word: name_word() of name, found by the thread that parsed it: a name of
+ * up to 8 bytes is told apart without reading it again. */
+static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name, uint64_t word,
+                             int add)
 {
     size_t i;
-    uint64_t word = name_word((const uint8_t *)name.ptr, name.len);
     /* a compact array of words and lengths: no memcmp call, one cache line */
     for (i = 0; i < st->method_count; i++)
         if (st->method_words[i] == word && st->method_lens[i] == name.len &&
@@ -295,6 +297,14 @@ static void count_reasons(struct sipcode_stats *st, const struct msg_summary *su
 
 /* ---- one message ----------------------------------------------------------- */
 
+static struct sipcode_slice slice_of(const struct method_entry *m)
+{
+    struct sipcode_slice s;
+    s.ptr = m->name;
+    s.len = m->len;
+    return s;
+}
+
 static int slice_is(struct sipcode_slice s, const char *text)
 {
     size_t n = strlen(text);
@@ -393,6 +403,7 @@ int sipcode__stats_summarize(const struct sipcode_message *m, struct msg_summary
     sum->is_request = m->is_request;
     sum->code = m->is_request ? 0 : m->status.code;
     sum->method = m->is_request ? m->request.method : m->cseq_method;
+    sum->method_word = name_word((const uint8_t *)sum->method.ptr, sum->method.len);
     /* a request's key and a response's differ by what is mixed in next */
     sum->txn_key = finish_hash(mum(base ^ KEY_K2, 'Q'));
     sum->key = sum->txn_key;
@@ -425,7 +436,9 @@ static void count_request(struct sipcode_stats *st, const struct msg_summary *su
     op.ts = ts;
     op.code = 0;
     sipcode__seen_prefetch_times(&st->txns, op.key);
-    op.method = method_index(st, name, 1);
+    op.method = method_index(st, name, sum->method_word, 1);
+    if (op.method != NO_METHOD) /* the table's copy: in this thread's cache */
+        name = slice_of(&st->methods[op.method]);
     st->c.requests++;
     if (op.method == NO_METHOD)
         st->c.methods_overflow++;
@@ -444,7 +457,7 @@ static void count_response(struct sipcode_stats *st, const struct msg_summary *s
     int code = sum->code;
     struct seen_op op;
     if (code < CODE_MIN || code >= CODE_MIN + CODE_SLOTS) { /* the parser's range; be safe */
-        method_index(st, sum->method, 1);
+        method_index(st, sum->method, sum->method_word, 1);
         return;
     }
     op.kind = OP_RESPONSE;
@@ -456,7 +469,7 @@ static void count_response(struct sipcode_stats *st, const struct msg_summary *s
     /* both lookups miss the cache on a busy link: start them now */
     sipcode__seen_prefetch(&st->resps, op.key);
     sipcode__seen_prefetch_times(&st->txns, op.txn_key);
-    op.method = method_index(st, sum->method, 1);
+    op.method = method_index(st, sum->method, sum->method_word, 1);
     st->c.responses++;
     st->codes[code - CODE_MIN]++;
     if (op.method == NO_METHOD)
@@ -919,7 +932,7 @@ enum sipcode_err sipcode_stats_merge(struct sipcode_stats *total,
     for (i = 0; i < counts->method_count; i++) {
         const struct method_entry *m = &counts->methods[i];
         struct sipcode_slice name = {m->name, m->len};
-        uint32_t j = method_index(total, name, 1);
+        uint32_t j = method_index(total, name, name_word((const uint8_t *)m->name, m->len), 1);
         map[i] = j;
         if (j == NO_METHOD) {
             total->c.methods_overflow += m->requests;

@@ -957,6 +957,51 @@ static void api_edges(void)
     sipcode_stats_free(st);
 }
 
+/* Method names of every length from 1 to 12, and for each one that differs
+ * from it in its first, middle or last byte: each is its own method, in
+ * requests and in the CSeq of responses, and after a merge (names of up to
+ * 8 bytes are told apart by a word of their bytes, never read again). */
+static void methods_told_apart(void)
+{
+    static const char base[] = "ABCDEFGHIJKL";
+    struct sipcode_stats *st = new_stats(), *total = new_stats();
+    char names[48][16];
+    size_t n = 0, len, i, k;
+    for (len = 1; len <= 12; len++) {
+        size_t at[4] = {0, 0, len / 2, len - 1};
+        for (k = 0; k < 4; k++) {
+            memcpy(names[n], base, len);
+            names[n][len] = '\0';
+            if (k > 0)
+                names[n][at[k]] = (char)('M' + k); /* N, O, P: not in base */
+            n++;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        char branch[32];
+        for (k = 0; k <= i % 3; k++) { /* 1 to 3 of each, none a retransmission */
+            snprintf(branch, sizeof branch, "z9hG4bKm%zu%c", i, (char)('a' + k));
+            request(msg_a, names[i], branch, 1, NULL, NULL);
+            send_udp(st, &A_TO_B, msg_a);
+        }
+        response(msg_b, 200, names[i], branch, 1, "b1", NULL);
+        send_udp(st, &B_TO_A, msg_b);
+    }
+    sipcode_stats_finish(st);
+    CHECK_INT(sipcode_stats_method_count(st), n);
+    CHECK_INT(sipcode_stats_merge(total, st), SIPCODE_OK);
+    CHECK_INT(sipcode_stats_merge(total, st), SIPCODE_OK);
+    for (i = 0; i < n; i++) {
+        CHECK_INT(REQ(st, names[i]), i % 3 + 1);
+        CHECK_INT(BY_METHOD(st, names[i], 200), 1);
+        CHECK_INT(REQ(total, names[i]), 2 * (i % 3 + 1));
+        CHECK_INT(BY_METHOD(total, names[i], 200), 2);
+    }
+    CHECK_INT(sipcode_stats_method_count(total), n);
+    sipcode_stats_free(st);
+    sipcode_stats_free(total);
+}
+
 static const struct test_case capture_tests[] = {
     {"capture_udp_call", udp_call},
     {"capture_timing_percentiles", timing_percentiles},
@@ -979,6 +1024,7 @@ static const struct test_case capture_tests[] = {
     {"capture_caps", caps},
     {"capture_memory_caps", memory_caps},
     {"capture_merge", merge},
+    {"capture_methods_told_apart", methods_told_apart},
     {"capture_api_edges", api_edges},
     {NULL, NULL},
 };
