@@ -299,9 +299,7 @@ static void count_reasons(struct sipcode_stats *st, const struct msg_summary *su
 
 static struct sipcode_slice slice_of(const struct method_entry *m)
 {
-    struct sipcode_slice s;
-    s.ptr = m->name;
-    s.len = m->len;
+    struct sipcode_slice s = {m->name, m->len};
     return s;
 }
 
@@ -931,8 +929,8 @@ enum sipcode_err sipcode_stats_merge(struct sipcode_stats *total,
     }
     for (i = 0; i < counts->method_count; i++) {
         const struct method_entry *m = &counts->methods[i];
-        struct sipcode_slice name = {m->name, m->len};
-        uint32_t j = method_index(total, name, name_word((const uint8_t *)m->name, m->len), 1);
+        uint32_t j =
+            method_index(total, slice_of(m), name_word((const uint8_t *)m->name, m->len), 1);
         map[i] = j;
         if (j == NO_METHOD) {
             total->c.methods_overflow += m->requests;

@@ -482,9 +482,9 @@ static void across_windows(void)
     dir[0] = '\0';
 }
 
-/* SIP frames of varied sizes from b->len until b->len reaches until; returns
- * how many. */
-static size_t sip_records(struct buf *b, const struct format *f, size_t until, size_t first)
+/* SIP frames of varied sizes, the first numbered first, until b->len
+ * reaches until. */
+static void sip_records(struct buf *b, const struct format *f, size_t until, size_t first)
 {
     uint8_t fr[2048];
     size_t i, n;
@@ -494,7 +494,6 @@ static size_t sip_records(struct buf *b, const struct format *f, size_t until, s
         record(b, f, 1700000000u + (uint32_t)(i / 1000), (uint32_t)(i % 1000) * 1000u, fr,
                (uint32_t)(n + i % 300), (uint32_t)(n + i % 300));
     }
-    return i - first;
 }
 
 /* With threads, each span of the file is framed from a guessed start, and
