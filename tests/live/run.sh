@@ -35,9 +35,12 @@ free_port() {
 }
 
 # start NAME ARGS...: runs sipcode in the background, stdout/stderr in $TMP/NAME.{out,err}.
+# The old files go first: the shell truncates them in the child, after the fork, so a
+# wait_line right after could otherwise still read the lines of an earlier run.
 start() {
     local name=$1
     shift
+    rm -f "$TMP/$name.out" "$TMP/$name.err"
     "$SIPCODE" stats "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     pid=$!
     pids+=("$pid")
@@ -237,12 +240,15 @@ done
 if ! ldd "$SIPCODE" 2>/dev/null | grep -q libasan && "${CC:-cc}" -shared -fPIC -O2 -o "$TMP/count_alloc.so" "$ROOT/tests/live/count_alloc.c"; then
     for n in 1 21; do
         P=$(free_port)
-        ALLOC_COUNT_FILE="$TMP/allocs.$n" LD_PRELOAD="$TMP/count_alloc.so" "$SIPCODE" stats -i lo -f "udp port $P" --listen 127.0.0.1:0 --format json >"$TMP/alloc.out" 2>"$TMP/alloc.err" &
+        ALLOC_COUNT_FILE="$TMP/allocs.$n" LD_PRELOAD="$TMP/count_alloc.so" "$SIPCODE" stats -i lo -f "udp port $P" --listen 127.0.0.1:0 --format json >"$TMP/alloc$n.out" 2>"$TMP/alloc$n.err" &
         pid=$!
         pids+=("$pid")
-        wait_line "$TMP/alloc.err" '^sipcode: capturing' || fail "allocation count: capture did not start: $(cat "$TMP/alloc.err")"
-        A=$(grep -oE 'http://[^/]+' "$TMP/alloc.err" | head -1 | sed 's|http://||')
-        for ((k = 0; k < n; k++)); do scrape alloc "$A" /metrics; done
+        if wait_line "$TMP/alloc$n.err" '^sipcode: capturing' 10; then
+            A=$(grep -oE 'http://[^/]+' "$TMP/alloc$n.err" | head -1 | sed 's|http://||')
+            for ((k = 0; k < n; k++)); do scrape "alloc$n" "$A" /metrics; done
+        else
+            fail "allocation count: capture did not start in 10 s: $(cat "$TMP/alloc$n.err")"
+        fi
         kill -TERM "$pid"
         finish "$pid" 5
     done
