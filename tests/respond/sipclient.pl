@@ -21,6 +21,7 @@
 #   sipclient.pl sent-by HOST PORT   RFC 3261 18.2.2 without rport: the reply goes
 #       to the sent-by port (not the source port), received= when the host differs
 #   sipclient.pl burst HOST PORT N MS   N OPTIONS MS apart; prints how many were answered
+#       and the seconds from the first send to the last
 #   sipclient.pl codes HOST PORT N   N OPTIONS one after another; prints each final code
 #   sipclient.pl tcp-framing HOST PORT   over one TCP connection: two requests in one
 #       write, one sent a byte at a time, one without Content-Length (400, RFC 3261 18.3)
@@ -373,7 +374,9 @@ if ($mode eq 'burst' || $mode eq 'codes') {
     my $s = udp_socket($host);
     my $peer = peer($host, $port);
     my $answered = 0;
+    my ($first, $last) = (time, time);
     for my $i (1 .. $n) {
+        $last = time;
         my %a = new_request($s, $host, $port, 'OPTIONS', 'probe');
         if ($mode eq 'codes') {
             my $resp = transact($s, $peer, %a);
@@ -389,7 +392,7 @@ if ($mode eq 'burst' || $mode eq 'codes') {
         while (my ($buf) = recv_until($s, time + 0.5)) {
             $answered++ if $buf =~ m{^SIP/2\.0 };
         }
-        print "$answered\n";
+        printf "%d %.3f\n", $answered, $last - $first;
     }
     exit 0;
 }
