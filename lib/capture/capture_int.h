@@ -197,6 +197,7 @@ struct frag {
     uint8_t *buf;
     size_t buf_cap;     /* allocated */
     size_t total;       /* payload length, known once the last fragment came; 0 before */
+    size_t have_len;    /* bytes of have[] that may hold a set bit */
     uint8_t have[8192]; /* one bit per 8-byte block */
 };
 

@@ -442,7 +442,9 @@ static void frag_release(struct sipcode_stats *st, struct frag *fr)
     st->frag_used--;
     st->frag_bytes -= fr->buf_cap;
     free(fr->buf);
-    memset(fr, 0, sizeof *fr);
+    /* the bitmap is most of the slot: clear only what was set */
+    memset(fr->have, 0, fr->have_len);
+    memset(fr, 0, offsetof(struct frag, have));
 }
 
 static void ipv6_payload(struct sipcode_stats *st, const struct addrs *a, unsigned nh,
@@ -518,6 +520,8 @@ static void fragment(struct sipcode_stats *st, const struct addrs *a, uint32_t i
         memcpy(fr->buf + offset, p, len);
     for (i = offset / 8; i < (end + 7) / 8; i++)
         fr->have[i / 8] |= (uint8_t)(1u << (i % 8));
+    if ((end + 63) / 64 > fr->have_len)
+        fr->have_len = (end + 63) / 64;
     if (!fr->total)
         return;
     blocks = (fr->total + 7) / 8;
