@@ -925,9 +925,9 @@ static enum sipcode_err parse_number(const struct framer *f, struct val v, unsig
 
 /* ---- the message ------------------------------------------------------------ */
 
-/* What the first pass learns; copied to the caller only on success. */
+/* What the first pass learns. */
 struct state {
-    struct sipcode_message m;
+    struct sipcode_message *m; /* the caller's (direct), or one copied to it on success */
     struct sipcode_slice from_value, to_value; /* to compare duplicates */
     unsigned seen;                             /* SEEN_* bits */
     size_t count;                              /* header fields so far */
@@ -997,13 +997,13 @@ static enum sipcode_err take_field(const struct framer *f, struct state *st,
     case SIPCODE_H_VIA:
         if (st->seen & SEEN_VIA)
             return SIPCODE_OK; /* only the top Via is read */
-        if (!fast_via(v, &st->m.via)) {
-            err = parse_via(f, v, &st->m.via);
+        if (!fast_via(v, &st->m->via)) {
+            err = parse_via(f, v, &st->m->via);
             if (err != SIPCODE_OK)
                 return err;
         }
         st->seen |= SEEN_VIA;
-        st->m.has_via = 1;
+        st->m->has_via = 1;
         return SIPCODE_OK;
     case SIPCODE_H_FROM:
     case SIPCODE_H_TO: {
@@ -1025,9 +1025,9 @@ static enum sipcode_err take_field(const struct framer *f, struct state *st,
         st->seen |= bit;
         *seen_value = slice(value, value_len);
         if (from)
-            st->m.from_tag = tag;
+            st->m->from_tag = tag;
         else
-            st->m.to_tag = tag;
+            st->m->to_tag = tag;
         return SIPCODE_OK;
     }
     case SIPCODE_H_CALL_ID:
@@ -1035,49 +1035,49 @@ static enum sipcode_err take_field(const struct framer *f, struct state *st,
         if (err != SIPCODE_OK)
             return err;
         if (st->seen & SEEN_CALL_ID) {
-            if (!same_bytes(st->m.call_id, value, value_len))
+            if (!same_bytes(st->m->call_id, value, value_len))
                 return fail(f, value, SIPCODE_EMALFORMED, "second Call-ID differs from the first");
             return SIPCODE_OK;
         }
         st->seen |= SEEN_CALL_ID;
-        st->m.call_id = slice(value, value_len);
+        st->m->call_id = slice(value, value_len);
         return SIPCODE_OK;
     case SIPCODE_H_CSEQ:
         err = parse_cseq(f, v, &num, &method);
         if (err != SIPCODE_OK)
             return err;
         if (st->seen & SEEN_CSEQ) {
-            if ((unsigned long long)st->m.cseq != num ||
-                !same_bytes(st->m.cseq_method, (const unsigned char *)method.ptr, method.len))
+            if ((unsigned long long)st->m->cseq != num ||
+                !same_bytes(st->m->cseq_method, (const unsigned char *)method.ptr, method.len))
                 return fail(f, value, SIPCODE_EMALFORMED, "second CSeq differs from the first");
             return SIPCODE_OK;
         }
         /* RFC 3261 8.1.1.5: the CSeq method MUST match the request's (ACK
          * and CANCEL included); RFC 4475 3.1.2.17 and 3.1.2.18. */
-        if (st->m.is_request &&
-            !same_bytes(st->m.request.method, (const unsigned char *)method.ptr, method.len))
+        if (st->m->is_request &&
+            !same_bytes(st->m->request.method, (const unsigned char *)method.ptr, method.len))
             return fail(f, (const unsigned char *)method.ptr, SIPCODE_EMALFORMED,
                         "CSeq method differs from the request method");
         st->seen |= SEEN_CSEQ;
-        st->m.cseq = (long long)num;
-        st->m.cseq_method = method;
+        st->m->cseq = (long long)num;
+        st->m->cseq_method = method;
         return SIPCODE_OK;
     case SIPCODE_H_MAX_FORWARDS:
-        mf = st->m.max_forwards;
+        mf = st->m->max_forwards;
         err = single_number(f, st, SEEN_MAX_FORWARDS, v, SIPCODE__MAX_FORWARDS, &mf,
                             "Max-Forwards is not a number", "Max-Forwards is above 255",
                             "second Max-Forwards differs from the first");
-        st->m.max_forwards = (long)mf;
+        st->m->max_forwards = (long)mf;
         return err;
     case SIPCODE_H_CONTENT_LENGTH:
         /* RFC 3261 18.3 frames by this value; two that disagree leave the
          * body undefined (RFC 4475 3.3.9), and a sign or anything else is
          * never turned into a length (3.1.2.3). */
         return single_number(f, st, SEEN_CONTENT_LENGTH, v, SIPCODE_MAX_CONTENT_LENGTH,
-                             &st->m.content_length, "Content-Length is not a number",
+                             &st->m->content_length, "Content-Length is not a number",
                              "Content-Length is above the limit", "Content-Length values disagree");
     case SIPCODE_H_EXPIRES:
-        return single_number(f, st, SEEN_EXPIRES, v, SIPCODE__MAX_DELTA_SECONDS, &st->m.expires,
+        return single_number(f, st, SEEN_EXPIRES, v, SIPCODE__MAX_DELTA_SECONDS, &st->m->expires,
                              "Expires is not delta-seconds", "Expires is above 2**32-1",
                              "second Expires differs from the first");
     case SIPCODE_H_RETRY_AFTER:
@@ -1092,13 +1092,13 @@ static enum sipcode_err take_field(const struct framer *f, struct state *st,
             return fail(f, v.p, SIPCODE_EMALFORMED,
                         "Retry-After does not start with delta-seconds");
         if (st->seen & SEEN_RETRY_AFTER) {
-            if ((unsigned long long)st->m.retry_after != num)
+            if ((unsigned long long)st->m->retry_after != num)
                 return fail(f, value, SIPCODE_EMALFORMED,
                             "second Retry-After differs from the first");
             return SIPCODE_OK;
         }
         st->seen |= SEEN_RETRY_AFTER;
-        st->m.retry_after = (long long)num;
+        st->m->retry_after = (long long)num;
         return SIPCODE_OK;
     default:
         return SIPCODE_OK;
@@ -1691,12 +1691,12 @@ static enum sipcode_err frame(const struct framer *f, struct state *st,
     }
     ld.offset = 0;
     ld.reason = NULL;
-    st->m.is_request = !response;
+    st->m->is_request = !response;
     if (response)
-        err = sipcode_parse_status_line((const char *)pos, avail, line_flags, &st->m.status, &used,
+        err = sipcode_parse_status_line((const char *)pos, avail, line_flags, &st->m->status, &used,
                                         &ld);
     else
-        err = sipcode_parse_request_line((const char *)pos, avail, line_flags, &st->m.request,
+        err = sipcode_parse_request_line((const char *)pos, avail, line_flags, &st->m->request,
                                          &used, &ld);
     if (err == SIPCODE_EVERSION) {
         /* RFC 4475 3.1.2.16: frame it anyway, so the caller can answer 505
@@ -1734,7 +1734,7 @@ static enum sipcode_err frame(const struct framer *f, struct state *st,
      * its absence means the body is the rest, a larger value is an error and
      * bytes past a smaller one are discarded. */
     if (st->seen & SEEN_CONTENT_LENGTH) {
-        size_t cl = (size_t)st->m.content_length;
+        size_t cl = (size_t)st->m->content_length;
         if ((size_t)(stop - body) < cl) {
             if (stream)
                 return SIPCODE_EINCOMPLETE;
@@ -1746,7 +1746,7 @@ static enum sipcode_err frame(const struct framer *f, struct state *st,
     } else {
         *end = stop;
     }
-    st->m.body = slice(body, (size_t)(*end - body));
+    st->m->body = slice(body, (size_t)(*end - body));
     return version_err;
 }
 
@@ -1758,10 +1758,10 @@ static enum sipcode_err frame(const struct framer *f, struct state *st,
  * whose parsing sets them: via, call_id, from_tag, to_tag, cseq,
  * cseq_method; and from_value, to_value, count and overflow, which are read
  * only once set. */
-static void init_state(struct state *st)
+static void init_state(struct state *st, struct sipcode_message *m)
 {
     const struct sipcode_slice none = slice(NULL, 0);
-    struct sipcode_message *m = &st->m;
+    st->m = m;
     m->is_request = 0;
     m->request.method = m->request.uri = none;
     m->request.version_major = m->request.version_minor = 0;
@@ -1805,7 +1805,8 @@ static void copy_message(struct sipcode_message *out, const struct sipcode_messa
 }
 
 /* sipcode_parse_message(), and with direct the fields go straight to
- * headers, which an error may then leave half written. */
+ * headers and the message to out, which an error may then leave half
+ * written. */
 static enum sipcode_err parse_message(const char *buf, size_t len, unsigned flags,
                                       struct sipcode_header *headers, size_t cap,
                                       struct sipcode_message *out, size_t *used,
@@ -1816,6 +1817,7 @@ static enum sipcode_err parse_message(const char *buf, size_t len, unsigned flag
     struct state st;
     struct sipcode_diag version_diag;
     struct sipcode_header scratch[SCRATCH_FIELDS];
+    struct sipcode_message copy;
     const unsigned char *end = NULL;
     enum sipcode_err err, err2;
     size_t count, kept, i;
@@ -1827,7 +1829,7 @@ static enum sipcode_err parse_message(const char *buf, size_t len, unsigned flag
     f.flags = flags;
     f.diag = diag;
 
-    init_state(&st);
+    init_state(&st, direct ? out : &copy);
 
     err = frame(&f, &st, direct ? headers : scratch, direct ? cap : SCRATCH_FIELDS, cap, &end,
                 &version_diag);
@@ -1853,9 +1855,10 @@ static enum sipcode_err parse_message(const char *buf, size_t len, unsigned flag
         if (err2 != SIPCODE_OK || count != st.count - kept)
             return scan_fail(diag, 0, SIPCODE_EMALFORMED, "header section changed between passes");
     }
-    st.m.headers = headers;
-    st.m.header_count = st.count;
-    copy_message(out, &st.m);
+    st.m->headers = headers;
+    st.m->header_count = st.count;
+    if (!direct)
+        copy_message(out, st.m);
     *used = (size_t)(end - f.buf);
     if (err == SIPCODE_EVERSION && diag)
         *diag = version_diag;

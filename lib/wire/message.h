@@ -122,9 +122,9 @@ static inline int sipcode__equal_nocase_n(const char *a, const char *b, size_t n
  * range). */
 #define SIPCODE__MAX_FORWARDS 255u
 
-/* sipcode_parse_message() for callers that read headers only on success
- * (the capture engine): the fields go to headers as they are read, not
- * through a copy, so an error may leave headers half written. */
+/* sipcode_parse_message() for callers that read headers and out only on
+ * success (the capture engine): both are written as the message is read,
+ * not through a copy, so an error may leave them half written. */
 enum sipcode_err sipcode__parse_message_direct(const char *buf, size_t len, unsigned flags,
                                                struct sipcode_header *headers, size_t cap,
                                                struct sipcode_message *out, size_t *used,
