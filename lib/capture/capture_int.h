@@ -201,6 +201,9 @@ struct frag {
     uint8_t have[8192]; /* one bit per 8-byte block */
 };
 
+#define METHOD_HINTS 128 /* see method_index() */
+_Static_assert(SIPCODE_STATS_MAX_METHODS < 256, "a method hint holds 1 + an index in a byte");
+
 struct sipcode_stats {
     struct sipcode_stats_config cfg;
     uint16_t ports[SIPCODE_STATS_MAX_PORTS];
@@ -210,6 +213,7 @@ struct sipcode_stats {
     size_t method_count;
     uint64_t method_words[SIPCODE_STATS_MAX_METHODS]; /* see method_index() */
     uint8_t method_lens[SIPCODE_STATS_MAX_METHODS];
+    uint8_t method_hint[METHOD_HINTS]; /* 1 + a method's index by its word, or 0 */
     struct reason_entry *reasons;
     size_t reason_count;
     struct seen_table txns, resps;

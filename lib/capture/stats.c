@@ -152,17 +152,30 @@ static uint64_t name_word(const uint8_t *p, size_t len)
     return 0;
 }
 
+static int method_is(const struct sipcode_stats *st, size_t i, struct sipcode_slice name,
+                     uint64_t word)
+{
+    return st->method_words[i] == word && st->method_lens[i] == name.len &&
+           (name.len <= 8 || memcmp(st->methods[i].name, name.ptr, name.len) == 0);
+}
+
 /* word: name_word() of name, found by the thread that parsed it: a name of
- * up to 8 bytes is told apart without reading it again. */
+ * up to 8 bytes is told apart without reading it again. A hint slot by the
+ * word names the method most likely, so the usual lookup tests one entry
+ * instead of walking the list. */
 static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name, uint64_t word,
                              int add)
 {
-    size_t i;
+    const size_t h = (size_t)(((word ^ name.len) * 0x9e3779b97f4a7c15u) >> 57);
+    size_t i = st->method_hint[h];
+    if (i && method_is(st, i - 1, name, word))
+        return (uint32_t)(i - 1);
     /* a compact array of words and lengths: no memcmp call, one cache line */
     for (i = 0; i < st->method_count; i++)
-        if (st->method_words[i] == word && st->method_lens[i] == name.len &&
-            (name.len <= 8 || memcmp(st->methods[i].name, name.ptr, name.len) == 0))
+        if (method_is(st, i, name, word)) {
+            st->method_hint[h] = (uint8_t)(i + 1);
             return (uint32_t)i;
+        }
     if (!add || name.len == 0 || name.len > SIPCODE_STATS_METHOD_LEN ||
         st->method_count == SIPCODE_STATS_MAX_METHODS)
         return NO_METHOD;
@@ -176,6 +189,7 @@ static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name
         m->len = name.len;
         st->method_words[st->method_count] = word;
         st->method_lens[st->method_count] = (uint8_t)name.len;
+        st->method_hint[h] = (uint8_t)(st->method_count + 1);
     }
     return (uint32_t)st->method_count++;
 }
