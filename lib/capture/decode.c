@@ -520,7 +520,7 @@ static void fragment(struct sipcode_stats *st, const struct addrs *a, uint32_t i
         memcpy(fr->buf + offset, p, len);
     for (i = offset / 8; i < (end + 7) / 8; i++)
         fr->have[i / 8] |= (uint8_t)(1u << (i % 8));
-    if ((end + 63) / 64 > fr->have_len)
+    if ((end + 63) / 64 > fr->have_len) /* a bitmap byte: 8 blocks of 8 bytes */
         fr->have_len = (end + 63) / 64;
     if (!fr->total)
         return;
