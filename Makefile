@@ -7,6 +7,7 @@
 #   make install         PREFIX=/usr/local DESTDIR= (library, headers, pc, command, man)
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (needs clang)
 #   make bench           benchmarks against peer libraries (needs their -dev packages)
+#   make pgo             a profile-guided build (gcc) in build/pgo/, the fastest stats
 #   make bench-capture   sipcode stats on a generated 1 GB pcap against tshark
 #   make bench-respond   sipcode respond against Kamailio under SIPp load
 #   make demo            the quick-start job: explain a code and list the registry
@@ -56,7 +57,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 
 .PHONY: all check test unit cli-tests golden-tests sample-test live-tests respond-tests check-regen gen-tests \
-        install-test regen sanitize install uninstall bench bench-capture bench-respond demo clean \
+        install-test pgo pgo-check regen sanitize install uninstall bench bench-capture bench-respond demo clean \
         format deps check-deps fuzz fuzz-replay fuzz-smoke
 
 all: deps $(STATIC_LIB) $(SHARED_LIB) $(SIPCODE)
@@ -171,6 +172,18 @@ check: check-deps deps check-regen gen-tests unit cli-tests golden-tests sample-
 	@echo "make check: all test suites passed"
 
 test: check
+
+# The profile-guided build (tools/pgo.sh) and the tests that show it counts
+# as the plain build does: same golden outputs, ground truth and CLI.
+pgo: deps
+	BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" bash tools/pgo.sh
+
+pgo-check: pgo $(BUILD)/gen_pcap $(BUILD)/gen_capture
+	SIPCODE=$(BUILD)/pgo/sipcode GEN_PCAP=$(BUILD)/gen_pcap GEN_CAPTURE=$(BUILD)/gen_capture \
+	  bash tests/pcap/run-golden.sh
+	SIPCODE=$(BUILD)/pgo/sipcode GEN_PCAP=$(BUILD)/gen_pcap PCAP_DIR=$(BUILD)/pgo/pcap bash tests/cli/run.sh
+	$(BUILD)/pgo/sipcode stats --format json samples/sample.pcap >$(BUILD)/pgo/sample.json
+	perl bench/capture/check_truth.pl samples/sample.truth.json $(BUILD)/pgo/sample.json
 
 sanitize:
 	$(MAKE) BUILD=build/sanitize \

@@ -16,6 +16,9 @@
 #               once in all); medians are reported (default 3)
 #   THREADS     sipcode is timed with --threads 1 (pinned) and, when THREADS > 1,
 #               with --threads THREADS, not pinned (default: online CPUs)
+#   PGO         1 (default): also time the profile-guided build (make pgo,
+#               tools/pgo.sh), with the same thread counts; 0: only the
+#               plain build
 #   SEED        generator seed (default 0x5195C0DE)
 #   BENCH_CPU   CPU to pin to with taskset (default 0; "none" to not pin)
 #   CC, BENCH_CFLAGS (default -O2) for the generator and memchr_pass
@@ -34,6 +37,7 @@ SMALL_MB=${SMALL_MB:-256}
 TSHARK_MB=${TSHARK_MB:-$SMALL_MB}
 REPS=${REPS:-3}
 THREADS=${THREADS:-$(getconf _NPROCESSORS_ONLN)}
+PGO=${PGO:-1}
 SEED=${SEED:-0x5195C0DE}
 BENCH_CPU=${BENCH_CPU:-0}
 CC=${CC:-cc}
@@ -43,6 +47,7 @@ REPORT=$BUILD/bench/capture.txt
 
 sh tools/deps.sh bench
 make -s BUILD="$BUILD" "$BUILD/sipcode"
+[ "$PGO" = 1 ] && make -s BUILD="$BUILD" pgo
 mkdir -p "$OUT"
 # rebuilt only when changed: a new generator means new captures
 [ "$OUT/gen_capture" -nt bench/capture/gen_capture.c ] ||
@@ -84,6 +89,7 @@ esac
     echo "tshark:    $(tshark --version 2>/dev/null | head -n 1) (Debian tshark $(dpkg-query -W -f '${Version}' tshark 2>/dev/null || echo '?'))"
     echo "libpcap:   Debian libpcap0.8 $(dpkg-query -W -f '${Version}' libpcap0.8 2>/dev/null || echo '?')"
     echo "compiler:  $($CC --version | head -n 1); sipcode built with the Makefile's CFLAGS (-O2 -g)"
+    [ "$PGO" = 1 ] && echo "pgo:       $BUILD/pgo/sipcode: the same, profile-guided (tools/pgo.sh: trained on its own seed and size)"
     echo "cpu:       $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
         "($(getconf _NPROCESSORS_ONLN) online; pinned: ${pin:-no})"
     echo "kernel:    $(uname -sr)"
@@ -99,7 +105,7 @@ row() {
     bytes=$(stat -c %s "$2")
     packets=$(json_num "$2.truth.json" records)
     rows+=("$(awk -v l="$1" -v f="$(basename "$2")" -v b="$bytes" -v p="$packets" -v s="$3" -v r="$4" -v c="$5" \
-        'BEGIN {printf "%-28s %-15s %8.3f %8s %9.1f %12.0f %8.1f", l, f, s, c, b / s / 1e6, p / s, r / 1024}')")
+        'BEGIN {printf "%-32s %-15s %8.3f %8s %9.1f %12.0f %8.1f", l, f, s, c, b / s / 1e6, p / s, r / 1024}')")
 }
 
 # run_once NAME OUTFILE CMD...: one timed run, stdout to OUTFILE; appends
@@ -137,9 +143,18 @@ ratio_median() {
 }
 
 check_failed=0
+declare -A big_wall big_cpu big_rss small_rss
 : >"$OUT/truth.txt"
-progs="sipcode memchr-lf memchr-ff"
-[ "$THREADS" -gt 1 ] && progs="sipcode sipcode-mt memchr-lf memchr-ff"
+# the sipcode runs: "NAME BINARY THREADS LABEL", the first the reference
+# every other one's output must equal byte for byte
+variants=("sipcode $BUILD/sipcode 1 1 thread")
+[ "$THREADS" -gt 1 ] && variants+=("sipcode-mt $BUILD/sipcode $THREADS $THREADS threads")
+if [ "$PGO" = 1 ]; then
+    variants+=("sipcode-pgo $BUILD/pgo/sipcode 1 1 thread, PGO")
+    [ "$THREADS" -gt 1 ] && variants+=("sipcode-pgo-mt $BUILD/pgo/sipcode $THREADS $THREADS threads, PGO")
+fi
+progs="memchr-lf memchr-ff"
+for v in "${variants[@]}"; do progs="$progs ${v%% *}"; done
 for f in "$big" "$small"; do
     tag=$(basename "$f" .pcap)
     for p in $progs; do rm -f "$OUT/$p-$tag.samples"; done
@@ -150,34 +165,35 @@ for ((rep = 0; rep < REPS; rep++)); do
     for f in "$big" "$small"; do
         cat "$f" >/dev/null # warm the page cache
         tag=$(basename "$f" .pcap)
-        run_once "sipcode-$tag" "$OUT/$tag.sipcode.json" "$BUILD/sipcode" stats --threads 1 --format json "$f"
-        if [ "$THREADS" -gt 1 ]; then
-            # not pinned: the threads need the CPUs
-            pin="" run_once "sipcode-mt-$tag" "$OUT/$tag.sipcode-mt.json" "$BUILD/sipcode" stats --threads "$THREADS" --format json "$f"
-        fi
+        for v in "${variants[@]}"; do
+            read -r name bin threads _ <<<"$v"
+            if [ "$threads" = 1 ]; then
+                run_once "$name-$tag" "$OUT/$tag.$name.json" "$bin" stats --threads 1 --format json "$f"
+            else
+                # not pinned: the threads need the CPUs
+                pin="" run_once "$name-$tag" "$OUT/$tag.$name.json" "$bin" stats --threads "$threads" --format json "$f"
+            fi
+        done
         run_once "memchr-lf-$tag" "$OUT/$tag.memchr.txt" "$OUT/memchr_pass" "$f"
         run_once "memchr-ff-$tag" "$OUT/$tag.memchr-ff.txt" "$OUT/memchr_pass" --byte 0xff "$f"
     done
 done
 for f in "$big" "$small"; do
     tag=$(basename "$f" .pcap)
-    read -r s rss cpu < <(summary "sipcode-$tag")
-    row "sipcode stats, 1 thread" "$f" "$s" "$rss" "$cpu"
-    [ "$f" = "$big" ] && sip_big=$s sip_big_cpu=$cpu sip_big_rss=$rss
-    [ "$f" = "$small" ] && sip_small_rss=$rss
     perl bench/capture/check_truth.pl "$f.truth.json" "$OUT/$tag.sipcode.json" | sed "s|^|$tag: |" \
         >>"$OUT/truth.txt" || check_failed=1
-    if [ "$THREADS" -gt 1 ]; then
-        read -r s rss cpu < <(summary "sipcode-mt-$tag")
-        row "sipcode stats, $THREADS threads" "$f" "$s" "$rss" "$cpu"
-        [ "$f" = "$big" ] && mt_big=$s mt_big_cpu=$cpu mt_big_rss=$rss
-        [ "$f" = "$small" ] && mt_small_rss=$rss
-        # the same output as one thread, byte for byte
-        if ! cmp -s "$OUT/$tag.sipcode.json" "$OUT/$tag.sipcode-mt.json"; then
-            echo "$tag: sipcode with $THREADS threads differs from 1 thread" >>"$OUT/truth.txt"
+    for v in "${variants[@]}"; do
+        read -r name bin threads label <<<"$v"
+        read -r s rss cpu < <(summary "$name-$tag")
+        row "sipcode stats, $label" "$f" "$s" "$rss" "$cpu"
+        [ "$f" = "$big" ] && big_wall[$name]=$s big_cpu[$name]=$cpu big_rss[$name]=$rss
+        [ "$f" = "$small" ] && small_rss[$name]=$rss
+        # the same output as the plain build with one thread, byte for byte
+        if ! cmp -s "$OUT/$tag.sipcode.json" "$OUT/$tag.$name.json"; then
+            echo "$tag: sipcode stats, $label differs from the plain build's 1 thread" >>"$OUT/truth.txt"
             check_failed=1
         fi
-    fi
+    done
     read -r s rss cpu < <(summary "memchr-lf-$tag")
     row "memchr pass, LF" "$f" "$s" "$rss" "$cpu"
     read -r s rss cpu < <(summary "memchr-ff-$tag")
@@ -201,7 +217,7 @@ fi
     cat "$OUT/truth.txt"
     : >"$OUT/truth.txt"
     echo
-    printf '%-28s %-15s %8s %8s %9s %12s %8s\n' program capture "wall s" "CPU s" MB/s packets/s "RSS MB"
+    printf '%-32s %-15s %8s %8s %9s %12s %8s\n' program capture "wall s" "CPU s" MB/s packets/s "RSS MB"
     printf '%s\n' "${rows[@]}"
     echo
     big_bytes=$(stat -c %s "$big")
@@ -217,12 +233,14 @@ fi
                 'BEGIN { if (s > 0) printf "  by CPU time (user+sys):     %.1fx\n", (b / s) / (tb / ts) }'
         fi
     }
-    ratios "1 thread" sipcode "$sip_big" "$sip_big_cpu"
-    if [ "$THREADS" -gt 1 ]; then ratios "$THREADS threads" sipcode-mt "$mt_big" "$mt_big_cpu"; fi
-    echo "sipcode peak RSS, 1 thread: $((sip_small_rss / 1024)) MB on $(basename "$small"), $((sip_big_rss / 1024)) MB on $(basename "$big")"
-    if [ "$THREADS" -gt 1 ]; then
-        echo "sipcode peak RSS, $THREADS threads: $((mt_small_rss / 1024)) MB on $(basename "$small"), $((mt_big_rss / 1024)) MB on $(basename "$big")"
-    fi
+    for v in "${variants[@]}"; do
+        read -r name bin threads label <<<"$v"
+        ratios "$label" "$name" "${big_wall[$name]}" "${big_cpu[$name]}"
+    done
+    for v in "${variants[@]}"; do
+        read -r name bin threads label <<<"$v"
+        echo "sipcode peak RSS, $label: $((small_rss[$name] / 1024)) MB on $(basename "$small"), $((big_rss[$name] / 1024)) MB on $(basename "$big")"
+    done
     if [ -n "$tshark_file" ]; then
         echo
         echo "tshark against the ground truth ($(basename "$tshark_file")):"
