@@ -1,5 +1,6 @@
 /* Pieces of header field values (RFC 3261 25.1): white space, tokens,
  * quoted-strings, hosts; and the quoting formatters need. */
+#include <stddef.h>
 #include <string.h>
 
 #include "field.h"
@@ -237,7 +238,13 @@ size_t sipcode__quote_put(char *dst, const char *text, size_t len)
     return o;
 }
 
-/* One walk over the list; items go to out only when out is not NULL. */
+/* Items of a list short enough that the validating walk keeps them, so that
+ * a second walk is needed only for longer lists (a Reason value is 80-odd
+ * bytes: the usual one or two fit many times over). */
+#define LIST_KEEP_BYTES 512
+
+/* One walk over the list; items go to out[0..cap) only when out is not
+ * NULL. */
 static enum sipcode_err walk_list(const char *buf, size_t len, sipcode__take_item_fn take_item,
                                   void *scratch, unsigned char *out, size_t item_size, size_t cap,
                                   size_t *count, struct sipcode_diag *diag, const char *after_item)
@@ -270,16 +277,28 @@ enum sipcode_err sipcode__parse_list(const char *buf, size_t len, sipcode__take_
                                      size_t *count, struct sipcode_diag *diag,
                                      const char *after_item, const char *too_many)
 {
+    union {
+        unsigned char bytes[LIST_KEEP_BYTES];
+        max_align_t align;
+    } kept;
+    const size_t keep = item_size ? LIST_KEEP_BYTES / item_size : 0;
     size_t n = 0;
     enum sipcode_err err;
     if (!buf || !count || (!out && cap > 0))
         return scan_fail(diag, 0, SIPCODE_EINVAL, "NULL argument");
-    /* Validate first, then fill: out is never left half-written. */
-    err = walk_list(buf, len, take_item, scratch, NULL, item_size, 0, &n, diag, after_item);
+    /* Validate first, then fill: out is never left half-written. What the
+     * validating walk kept is copied; only a list longer than that is
+     * walked again to fill out. */
+    err = walk_list(buf, len, take_item, scratch, kept.bytes, item_size, keep, &n, diag,
+                    after_item);
     if (err != SIPCODE_OK)
         return err;
-    if (out && cap > 0)
-        walk_list(buf, len, take_item, scratch, out, item_size, cap, &n, NULL, after_item);
+    if (out && cap > 0) {
+        if (n <= keep)
+            memcpy(out, kept.bytes, (n < cap ? n : cap) * item_size);
+        else
+            walk_list(buf, len, take_item, scratch, out, item_size, cap, &n, NULL, after_item);
+    }
     *count = n;
     if (n > cap)
         return scan_fail(diag, len, SIPCODE_ELIMIT, too_many);

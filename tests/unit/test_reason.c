@@ -380,6 +380,47 @@ static void reason_lists_and_elimit(void)
     }
 }
 
+/* Lists of 1 to 16 values into arrays of every size up to 17: each value
+ * lands in its place, the count is the list's, and nothing past the cap
+ * is written; the same with an error in the last value, which writes
+ * nothing at all. Short lists and long ones take different ways through
+ * the list walker (kept from the validating walk, or walked again). */
+static void reason_list_every_length(void)
+{
+    char buf[512];
+    struct sipcode_reason r[18];
+    size_t n, cap;
+    for (n = 1; n <= 16; n++) {
+        size_t len = 0, i;
+        for (i = 0; i < n; i++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%sQ.850;cause=%u;text=\"t%u\"",
+                                    i ? ", " : "", (unsigned)(i + 1), (unsigned)i);
+        for (cap = 0; cap <= 17; cap++) {
+            size_t count = 0, j;
+            memset(r, 0x5a, sizeof r);
+            CHECK_INT(sipcode_parse_reason(buf, len, cap ? r : NULL, cap, &count, NULL),
+                      cap < n ? SIPCODE_ELIMIT : SIPCODE_OK);
+            CHECK_INT(count, n);
+            for (j = 0; j < cap && j < n; j++) {
+                CHECK_INT(r[j].cause, (long)(j + 1));
+                CHECK_INT(r[j].id, SIPCODE_REASON_Q850);
+                CHECK_INT(r[j].text.len, j < 10 ? 2 : 3);
+            }
+            for (; j < 18; j++)
+                CHECK_INT(((unsigned char *)&r[j])[0], 0x5a);
+        }
+        /* an error in the last value: nothing written, count untouched */
+        buf[len - 1] = 'x'; /* the closing quote of the last text */
+        {
+            size_t count = 77;
+            memset(r, 0x5a, sizeof r);
+            CHECK_INT(sipcode_parse_reason(buf, len, r, 17, &count, NULL), SIPCODE_EMALFORMED);
+            CHECK_INT(count, 77);
+            CHECK_INT(((unsigned char *)&r[0])[0], 0x5a);
+        }
+    }
+}
+
 static void reason_maximum_lengths(void)
 {
     size_t n = 100000, count = 0, i;
@@ -642,6 +683,7 @@ static const struct test_case reason_tests[] = {
     {"reason_malformed_values", reason_malformed_values},
     {"reason_bad_arguments", reason_bad_arguments},
     {"reason_lists_and_elimit", reason_lists_and_elimit},
+    {"reason_list_every_length", reason_list_every_length},
     {"reason_maximum_lengths", reason_maximum_lengths},
     {"reason_every_prefix", reason_every_prefix},
     {"reason_format_examples", reason_format_examples},
