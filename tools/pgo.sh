@@ -29,7 +29,7 @@ TRAIN_MB=${TRAIN_MB:-64}
 DIR=$BUILD/pgo
 # the generator's seed for the training capture; the benchmark uses 0x5195C0DE
 TRAIN_SEED=0x7124
-# what 'make all' builds, in DIR
+# the static library and the command (a shared library built in DIR later has no profile)
 TARGETS="$DIR/libsipcode.a $DIR/sipcode"
 
 if ! "$CC" -v 2>&1 | grep -q '^gcc version'; then

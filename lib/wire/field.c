@@ -238,9 +238,9 @@ size_t sipcode__quote_put(char *dst, const char *text, size_t len)
     return o;
 }
 
-/* Items of a list short enough that the validating walk keeps them, so that
- * a second walk is needed only for longer lists (a Reason value is 80-odd
- * bytes: the usual one or two fit many times over). */
+/* The bytes of items the validating walk keeps, so that only a longer list
+ * is walked a second time (five struct sipcode_reason on x86-64, where one
+ * or two is the rule). */
 #define LIST_KEEP_BYTES 512
 
 /* One walk over the list; items go to out[0..cap) only when out is not
