@@ -201,7 +201,8 @@ struct frag {
     uint8_t have[8192]; /* one bit per 8-byte block */
 };
 
-#define METHOD_HINTS 128 /* see method_index() */
+#define METHOD_HINT_BITS 7 /* see method_index() */
+#define METHOD_HINTS     (1u << METHOD_HINT_BITS)
 _Static_assert(SIPCODE_STATS_MAX_METHODS < 256, "a method hint holds 1 + an index in a byte");
 
 struct sipcode_stats {

@@ -166,7 +166,7 @@ static int method_is(const struct sipcode_stats *st, size_t i, struct sipcode_sl
 static uint32_t method_index(struct sipcode_stats *st, struct sipcode_slice name, uint64_t word,
                              int add)
 {
-    const size_t h = (size_t)(((word ^ name.len) * 0x9e3779b97f4a7c15u) >> 57);
+    const size_t h = (size_t)(((word ^ name.len) * 0x9e3779b97f4a7c15u) >> (64 - METHOD_HINT_BITS));
     size_t i = st->method_hint[h];
     if (i && method_is(st, i - 1, name, word))
         return (uint32_t)(i - 1);

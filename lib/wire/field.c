@@ -1,6 +1,5 @@
 /* Pieces of header field values (RFC 3261 25.1): white space, tokens,
  * quoted-strings, hosts; and the quoting formatters need. */
-#include <stddef.h>
 #include <string.h>
 
 #include "field.h"
@@ -277,11 +276,9 @@ enum sipcode_err sipcode__parse_list(const char *buf, size_t len, sipcode__take_
                                      size_t *count, struct sipcode_diag *diag,
                                      const char *after_item, const char *too_many)
 {
-    union {
-        unsigned char bytes[LIST_KEEP_BYTES];
-        max_align_t align;
-    } kept;
-    const size_t keep = item_size ? LIST_KEEP_BYTES / item_size : 0;
+    unsigned char kept[LIST_KEEP_BYTES]; /* items only pass through memcpy */
+    /* nothing to keep when nothing is filled */
+    const size_t keep = out && cap > 0 && item_size ? LIST_KEEP_BYTES / item_size : 0;
     size_t n = 0;
     enum sipcode_err err;
     if (!buf || !count || (!out && cap > 0))
@@ -289,13 +286,12 @@ enum sipcode_err sipcode__parse_list(const char *buf, size_t len, sipcode__take_
     /* Validate first, then fill: out is never left half-written. What the
      * validating walk kept is copied; only a list longer than that is
      * walked again to fill out. */
-    err = walk_list(buf, len, take_item, scratch, kept.bytes, item_size, keep, &n, diag,
-                    after_item);
+    err = walk_list(buf, len, take_item, scratch, kept, item_size, keep, &n, diag, after_item);
     if (err != SIPCODE_OK)
         return err;
     if (out && cap > 0) {
         if (n <= keep)
-            memcpy(out, kept.bytes, (n < cap ? n : cap) * item_size);
+            memcpy(out, kept, (n < cap ? n : cap) * item_size);
         else
             walk_list(buf, len, take_item, scratch, out, item_size, cap, &n, NULL, after_item);
     }
